@@ -1,0 +1,64 @@
+// The one place where checks are registered. Adding a check: write
+// checks/<family>/<name>.cpp with a make_* factory, declare it and list it here,
+// and add docs/checks/<family>/<name>.md (a test enforces the page).
+#include "archive_lint/registry.hpp"
+
+#include <algorithm>
+
+namespace al {
+namespace checks {
+std::unique_ptr<Check> make_io_unreadable();
+std::unique_ptr<Check> make_io_empty_file();
+std::unique_ptr<Check> make_encoding_invalid_utf8();
+std::unique_ptr<Check> make_encoding_nul_byte();
+std::unique_ptr<Check> make_front_matter_missing();
+std::unique_ptr<Check> make_front_matter_not_at_start();
+std::unique_ptr<Check> make_front_matter_unterminated();
+std::unique_ptr<Check> make_front_matter_yaml_syntax();
+std::unique_ptr<Check> make_front_matter_duplicate_key();
+std::unique_ptr<Check> make_front_matter_required_fields();
+std::unique_ptr<Check> make_front_matter_field_types();
+std::unique_ptr<Check> make_front_matter_date_format();
+std::unique_ptr<Check> make_front_matter_date_invalid();
+std::unique_ptr<Check> make_front_matter_filename_date();
+std::unique_ptr<Check> make_front_matter_filename_skipped();
+}  // namespace checks
+
+namespace {
+const CheckFactory kFactories[] = {
+    checks::make_io_unreadable,
+    checks::make_io_empty_file,
+    checks::make_encoding_invalid_utf8,
+    checks::make_encoding_nul_byte,
+    checks::make_front_matter_missing,
+    checks::make_front_matter_not_at_start,
+    checks::make_front_matter_unterminated,
+    checks::make_front_matter_yaml_syntax,
+    checks::make_front_matter_duplicate_key,
+    checks::make_front_matter_required_fields,
+    checks::make_front_matter_field_types,
+    checks::make_front_matter_date_format,
+    checks::make_front_matter_date_invalid,
+    checks::make_front_matter_filename_date,
+    checks::make_front_matter_filename_skipped,
+};
+}  // namespace
+
+const std::vector<RegisteredCheck>& registry() {
+  static const std::vector<RegisteredCheck> all = [] {
+    std::vector<RegisteredCheck> out;
+    for (const auto& make : kFactories) out.push_back({make()->meta(), make});
+    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.meta.id < b.meta.id; });
+    return out;
+  }();
+  return all;
+}
+
+const RegisteredCheck* find_check(std::string_view id) {
+  for (const auto& c : registry()) {
+    if (c.meta.id == id) return &c;
+  }
+  return nullptr;
+}
+
+}  // namespace al

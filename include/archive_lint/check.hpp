@@ -1,0 +1,83 @@
+#pragma once
+// The check interface and rule metadata. Metadata is data: `rules`, `explain`,
+// the docs test and SARIF `rules[]` are all generated from CheckMeta.
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <yaml-cpp/yaml.h>
+
+#include "archive_lint/diagnostic.hpp"
+#include "archive_lint/document.hpp"
+
+namespace al {
+
+struct OptionSpec {
+  std::string name;
+  std::string type;           // "string", "string-list", "bool", "integer", "map"
+  std::string default_value;  // YAML text, shown by `explain`
+  std::string description;
+};
+
+struct CheckMeta {
+  std::string id;       // family/name
+  std::string summary;  // one line
+  std::string help;     // paragraphs
+  Severity default_severity = Severity::error;
+  std::vector<OptionSpec> options;
+  bool enabled_by_default = true;
+  bool fixable = false;
+
+  std::string_view family() const { return std::string_view(id).substr(0, id.find('/')); }
+};
+
+// Raised by Check::configure for a bad option value; reported with exit code 2.
+struct OptionError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// Collects a check's findings for one document.
+class Emitter {
+ public:
+  Emitter(const Document& doc, std::string_view rule_id, Severity severity,
+          std::vector<Diagnostic>& out)
+      : doc_(doc), rule_id_(rule_id), severity_(severity), out_(out) {}
+
+  // Reports bytes [begin, end) of the file; end == begin marks a point.
+  void report(std::size_t begin, std::size_t end, std::string message,
+              std::optional<Fix> fix = std::nullopt);
+  // Reports a whole line (1-based) when no finer location exists.
+  void report_line(std::uint32_t line, std::string message);
+
+  const Document& document() const { return doc_; }
+
+ private:
+  const Document& doc_;
+  std::string_view rule_id_;
+  Severity severity_;
+  std::vector<Diagnostic>& out_;
+};
+
+class Check {
+ public:
+  virtual ~Check() = default;
+  virtual const CheckMeta& meta() const = 0;
+  // Options come from the config, already merged with the preset; keys were
+  // validated against meta().options. Compile patterns here, once.
+  virtual void configure(const YAML::Node& options) { (void)options; }
+  // Pure: the same document and options always give the same findings.
+  virtual void check(const Document& doc, Emitter& emit) const = 0;
+};
+
+using CheckFactory = std::function<std::unique_ptr<Check>()>;
+
+// Helpers for configure(): typed access with a clear error naming the option.
+std::string option_string(const YAML::Node& options, const std::string& name, const std::string& fallback);
+std::vector<std::string> option_string_list(const YAML::Node& options, const std::string& name,
+                                            const std::vector<std::string>& fallback);
+bool option_bool(const YAML::Node& options, const std::string& name, bool fallback);
+long option_int(const YAML::Node& options, const std::string& name, long fallback);
+
+}  // namespace al

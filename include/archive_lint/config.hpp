@@ -1,0 +1,49 @@
+#pragma once
+// `.archive-lint.yml`: presets, rule settings, include/exclude globs.
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <yaml-cpp/yaml.h>
+
+#include "archive_lint/diagnostic.hpp"
+
+namespace al {
+
+// A config problem: exit code 2, message names file:line.
+struct ConfigError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct RuleSetting {
+  std::optional<bool> enabled;
+  std::optional<Severity> severity;
+  YAML::Node options = YAML::Node(YAML::NodeType::Map);
+};
+
+struct Config {
+  std::filesystem::path file;         // empty when no config file was used
+  std::filesystem::path root;         // directory paths are shown relative to
+  std::string preset = "jekyll";
+  std::vector<std::string> include;   // globs, relative to root
+  std::vector<std::string> exclude;
+  std::map<std::string, RuleSetting> rules;
+  std::string site_url = "https://example.com";
+  YAML::Node links;                   // link-checker settings, read by the link engine
+};
+
+Config default_config(const std::filesystem::path& root);
+
+std::vector<std::string> preset_names();
+
+// Parses config text (path is used in messages and as the root).
+Config parse_config(const std::string& text, const std::filesystem::path& file);
+// --config FILE, else the nearest `.archive-lint.yml` from start upwards,
+// else the default preset rooted at start.
+Config load_config(const std::optional<std::filesystem::path>& explicit_file,
+                   const std::filesystem::path& start);
+
+}  // namespace al

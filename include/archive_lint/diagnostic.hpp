@@ -1,0 +1,48 @@
+#pragma once
+// A finding produced by a check: what the reporters render.
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace al {
+
+enum class Severity : std::uint8_t { note = 0, warning = 1, error = 2 };
+
+std::string_view to_string(Severity severity);
+std::optional<Severity> parse_severity(std::string_view text);
+
+// 1-based line and columns; column counts Unicode code points, column_utf16
+// counts UTF-16 code units (what SARIF "utf16CodeUnits" means). 0 = unknown.
+struct Position {
+  std::uint32_t line = 0;
+  std::uint32_t column = 0;
+  std::uint32_t column_utf16 = 0;
+  std::size_t offset = 0;
+};
+
+// A suggested edit: replace bytes [start_offset, end_offset) of the file.
+struct Fix {
+  std::string description;
+  std::size_t start_offset = 0;
+  std::size_t end_offset = 0;
+  std::string replacement;
+};
+
+struct Diagnostic {
+  std::string rule_id;
+  Severity severity = Severity::error;
+  std::string message;
+  std::string path;         // as shown to the user, relative to the run's root when possible
+  Position start;
+  Position end;
+  std::optional<Fix> fix;
+  std::string source_line;  // text of the start line, for carets and fingerprints
+  std::string fingerprint;  // stable across unrelated edits; filled by the runner
+};
+
+// Order used by every reporter: path, line, column, rule.
+bool diagnostic_less(const Diagnostic& a, const Diagnostic& b);
+
+}  // namespace al

@@ -1,0 +1,109 @@
+#pragma once
+// A post parsed once: bytes, line index, front matter with positions, body.
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <yaml-cpp/yaml.h>
+
+#include "archive_lint/diagnostic.hpp"
+
+namespace al {
+
+// Start offsets of every line; understands LF, CRLF and lone CR.
+class LineIndex {
+ public:
+  LineIndex() = default;
+  explicit LineIndex(std::string_view text);
+
+  std::size_t line_count() const { return starts_.size(); }
+  // 1-based line containing offset (offset == size maps to the last line).
+  std::uint32_t line_of(std::size_t offset) const;
+  std::size_t line_start(std::uint32_t line) const;
+  // Line content without its terminator.
+  std::string_view line_text(std::string_view text, std::uint32_t line) const;
+
+ private:
+  std::vector<std::size_t> starts_;
+  std::vector<std::size_t> ends_;  // end of content, before the terminator
+};
+
+struct YamlError {
+  std::string message;
+  std::size_t offset = 0;
+};
+
+struct FrontMatterKey {
+  std::string name;
+  std::size_t key_offset = 0;
+  std::size_t value_offset = 0;
+  YAML::Node value;
+};
+
+struct FrontMatter {
+  enum class State : std::uint8_t {
+    absent,        // file does not start with a front-matter block
+    present,       // `---` ... `---`/`...`, parsed (see error)
+    unterminated,  // opening `---` with no closing delimiter
+  };
+  State state = State::absent;
+  std::size_t open_offset = 0;      // the opening `---`
+  std::size_t content_begin = 0;    // first byte of YAML
+  std::size_t content_end = 0;      // one past the last byte of YAML
+  std::size_t close_offset = 0;     // the closing delimiter
+  std::optional<YamlError> error;   // set when the YAML does not parse
+  bool is_mapping = false;          // YAML parsed to a mapping (or was empty)
+  YAML::Node root;
+  std::vector<FrontMatterKey> keys; // top-level keys in file order, duplicates kept
+
+  bool ok() const { return state == State::present && !error && is_mapping; }
+  const FrontMatterKey* find(std::string_view key) const;
+};
+
+// `<!-- archive-lint-disable-next-line id, id -->` and the front-matter key.
+struct Suppressions {
+  struct Line {
+    std::uint32_t line = 0;             // line the suppression applies to
+    std::vector<std::string> patterns;  // rule ids, `family/*` or `*`
+  };
+  std::vector<Line> lines;
+  std::vector<std::string> file_patterns;
+  bool covers(std::string_view rule_id, std::uint32_t line) const;
+};
+
+bool rule_pattern_matches(std::string_view pattern, std::string_view rule_id);
+
+struct Document {
+  std::string path;          // display path (relative to the run root when possible)
+  std::string bytes;         // the file as read, BOM included
+  bool readable = true;
+  std::string read_error;    // why it could not be read
+  bool has_bom = false;
+  std::optional<std::size_t> invalid_utf8_offset;
+  std::optional<std::size_t> nul_offset;
+  LineIndex lines;
+  FrontMatter front_matter;
+  std::size_t body_offset = 0;
+  Suppressions suppressions;
+
+  std::string_view text() const { return bytes; }
+  std::string_view body() const { return std::string_view(bytes).substr(body_offset); }
+  std::uint32_t body_line() const { return lines.line_of(body_offset); }
+  Position position(std::size_t offset) const;
+  std::string_view line_text(std::uint32_t line) const { return lines.line_text(bytes, line); }
+  // File name without directories.
+  std::string_view file_name() const;
+  // A Jekyll post: under `_posts/` or `_drafts/`, or named `YYYY-MM-DD-slug.ext`.
+  bool is_post() const;
+  bool in_posts_dir() const;
+};
+
+// Builds a Document from bytes already read. Never throws for bad content.
+Document parse_document(std::string path, std::string bytes);
+// Reads and parses; an unreadable file yields readable == false.
+Document load_document(const std::string& filesystem_path, std::string display_path);
+
+}  // namespace al

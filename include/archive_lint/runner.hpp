@@ -1,0 +1,57 @@
+#pragma once
+// Collects files, parses each once, runs the enabled checks in parallel.
+#include <cstddef>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "archive_lint/check.hpp"
+#include "archive_lint/config.hpp"
+#include "archive_lint/diagnostic.hpp"
+
+namespace al {
+
+struct ActiveCheck {
+  std::unique_ptr<Check> check;
+  Severity severity;
+};
+
+// Instantiates and configures every enabled check. Throws ConfigError for an
+// unknown rule, an unknown option or a bad option value.
+std::vector<ActiveCheck> instantiate_checks(const Config& config);
+
+struct FileEntry {
+  std::filesystem::path filesystem_path;
+  std::string display_path;  // relative to config.root when inside it
+};
+
+// Expands files and directories. Directories are walked and filtered by the
+// include/exclude globs; files named explicitly are always taken unless
+// excluded. Missing paths are returned in `missing`.
+std::vector<FileEntry> collect_files(const std::vector<std::string>& paths, const Config& config,
+                                     std::vector<std::string>& missing);
+
+struct RunStats {
+  std::size_t files = 0;
+  std::size_t bytes = 0;
+  double seconds = 0;
+};
+
+struct RunResult {
+  std::vector<Diagnostic> diagnostics;  // sorted, suppressions applied
+  RunStats stats;
+};
+
+RunResult run_checks(const std::vector<FileEntry>& files, const std::vector<ActiveCheck>& checks,
+                     unsigned jobs);
+
+// Runs checks on one parsed document and applies its suppressions.
+void check_document(const Document& doc, const std::vector<ActiveCheck>& checks,
+                    std::vector<Diagnostic>& out);
+
+// Fills Diagnostic::fingerprint: rule, path, the trimmed source line and the
+// occurrence count of that triple, so edits elsewhere do not change it.
+void assign_fingerprints(std::vector<Diagnostic>& diagnostics);
+
+}  // namespace al

@@ -1,0 +1,72 @@
+#include "archive_lint/check.hpp"
+
+#include <fmt/format.h>
+
+namespace al {
+
+void Emitter::report(std::size_t begin, std::size_t end, std::string message, std::optional<Fix> fix) {
+  Diagnostic d;
+  d.rule_id = std::string(rule_id_);
+  d.severity = severity_;
+  d.message = std::move(message);
+  d.path = doc_.path;
+  d.start = doc_.position(begin);
+  d.end = doc_.position(std::max(begin, end));
+  d.fix = std::move(fix);
+  d.source_line = std::string(doc_.line_text(d.start.line));
+  out_.push_back(std::move(d));
+}
+
+void Emitter::report_line(std::uint32_t line, std::string message) {
+  const std::size_t begin = doc_.lines.line_start(line);
+  report(begin, begin + doc_.line_text(line).size(), std::move(message));
+}
+
+namespace {
+std::string where(const YAML::Node& node) {
+  const auto mark = node.Mark();
+  if (mark.is_null() || mark.line < 0) return {};
+  return fmt::format("line {}: ", mark.line + 1);
+}
+}  // namespace
+
+std::string option_string(const YAML::Node& options, const std::string& name, const std::string& fallback) {
+  const YAML::Node node = options[name];
+  if (!node.IsDefined() || node.IsNull()) return fallback;
+  if (!node.IsScalar()) throw OptionError(fmt::format("{}option '{}' must be a string", where(node), name));
+  return node.Scalar();
+}
+
+std::vector<std::string> option_string_list(const YAML::Node& options, const std::string& name,
+                                            const std::vector<std::string>& fallback) {
+  const YAML::Node node = options[name];
+  if (!node.IsDefined() || node.IsNull()) return fallback;
+  if (node.IsScalar()) return {node.Scalar()};
+  if (!node.IsSequence()) throw OptionError(fmt::format("{}option '{}' must be a list of strings", where(node), name));
+  std::vector<std::string> out;
+  for (const auto& item : node) {
+    if (!item.IsScalar()) throw OptionError(fmt::format("{}option '{}' must be a list of strings", where(item), name));
+    out.push_back(item.Scalar());
+  }
+  return out;
+}
+
+bool option_bool(const YAML::Node& options, const std::string& name, bool fallback) {
+  const YAML::Node node = options[name];
+  if (!node.IsDefined() || node.IsNull()) return fallback;
+  bool value = fallback;
+  if (!node.IsScalar() || !YAML::convert<bool>::decode(node, value))
+    throw OptionError(fmt::format("{}option '{}' must be true or false", where(node), name));
+  return value;
+}
+
+long option_int(const YAML::Node& options, const std::string& name, long fallback) {
+  const YAML::Node node = options[name];
+  if (!node.IsDefined() || node.IsNull()) return fallback;
+  long value = fallback;
+  if (!node.IsScalar() || !YAML::convert<long>::decode(node, value))
+    throw OptionError(fmt::format("{}option '{}' must be an integer", where(node), name));
+  return value;
+}
+
+}  // namespace al

@@ -1,0 +1,303 @@
+#include "archive_lint/document.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+#include "archive_lint/io.hpp"
+#include "archive_lint/text.hpp"
+
+namespace al {
+
+LineIndex::LineIndex(std::string_view text) {
+  starts_.reserve(text.size() / 64 + 1);
+  ends_.reserve(text.size() / 64 + 1);
+  starts_.push_back(0);
+  const char* data = text.data();
+  const std::size_t n = text.size();
+  std::size_t i = 0;
+  while (i < n) {
+    // memchr finds '\n' fast; lone '\r' is rare, so look for it only in the gap.
+    const void* nl = std::memchr(data + i, '\n', n - i);
+    const std::size_t next_nl = nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - data) : n;
+    const void* cr = std::memchr(data + i, '\r', next_nl - i);
+    if (cr) {
+      const std::size_t at = static_cast<std::size_t>(static_cast<const char*>(cr) - data);
+      ends_.push_back(at);
+      const std::size_t after = (at + 1 < n && data[at + 1] == '\n') ? at + 2 : at + 1;
+      starts_.push_back(after);
+      i = after;
+      continue;
+    }
+    if (!nl) break;
+    ends_.push_back(next_nl);
+    starts_.push_back(next_nl + 1);
+    i = next_nl + 1;
+  }
+  ends_.push_back(n);
+}
+
+std::uint32_t LineIndex::line_of(std::size_t offset) const {
+  auto it = std::upper_bound(starts_.begin(), starts_.end(), offset);
+  return static_cast<std::uint32_t>(std::max<std::ptrdiff_t>(1, it - starts_.begin()));
+}
+
+std::size_t LineIndex::line_start(std::uint32_t line) const {
+  if (line == 0) return 0;
+  if (line > starts_.size()) return ends_.empty() ? 0 : ends_.back();
+  return starts_[line - 1];
+}
+
+std::string_view LineIndex::line_text(std::string_view text, std::uint32_t line) const {
+  if (line == 0 || line > starts_.size()) return {};
+  const std::size_t b = starts_[line - 1];
+  const std::size_t e = ends_[line - 1];
+  return text.substr(b, e >= b ? e - b : 0);
+}
+
+const FrontMatterKey* FrontMatter::find(std::string_view key) const {
+  // Ruby's YAML (what Jekyll uses) keeps the last of duplicate keys.
+  for (auto it = keys.rbegin(); it != keys.rend(); ++it) {
+    if (it->name == key) return &*it;
+  }
+  return nullptr;
+}
+
+bool rule_pattern_matches(std::string_view pattern, std::string_view rule_id) {
+  pattern = trim(pattern);
+  if (pattern == "*" || pattern == "all") return true;
+  if (pattern.size() >= 2 && pattern.substr(pattern.size() - 2) == "/*") {
+    const auto family = pattern.substr(0, pattern.size() - 1);  // keeps the '/'
+    return rule_id.substr(0, family.size()) == family;
+  }
+  if (pattern.find('/') == std::string_view::npos) {  // a bare family name
+    return rule_id.size() > pattern.size() && rule_id.substr(0, pattern.size()) == pattern &&
+           rule_id[pattern.size()] == '/';
+  }
+  return pattern == rule_id;
+}
+
+bool Suppressions::covers(std::string_view rule_id, std::uint32_t line) const {
+  for (const auto& p : file_patterns) {
+    if (rule_pattern_matches(p, rule_id)) return true;
+  }
+  for (const auto& l : lines) {
+    if (l.line != line) continue;
+    for (const auto& p : l.patterns) {
+      if (rule_pattern_matches(p, rule_id)) return true;
+    }
+  }
+  return false;
+}
+
+Position Document::position(std::size_t offset) const {
+  offset = std::min(offset, bytes.size());
+  Position pos;
+  pos.offset = offset;
+  pos.line = lines.line_of(offset);
+  const std::size_t start = lines.line_start(pos.line);
+  const auto counts = count_columns(std::string_view(bytes).substr(start, offset - start));
+  pos.column = counts.code_points + 1;
+  pos.column_utf16 = counts.utf16_units + 1;
+  return pos;
+}
+
+std::string_view Document::file_name() const {
+  const auto slash = path.find_last_of("/\\");
+  return slash == std::string::npos ? std::string_view(path) : std::string_view(path).substr(slash + 1);
+}
+
+bool Document::in_posts_dir() const {
+  const std::string_view p = path;
+  return p.rfind("_posts/", 0) == 0 || p.find("/_posts/") != std::string_view::npos ||
+         p.rfind("_drafts/", 0) == 0 || p.find("/_drafts/") != std::string_view::npos;
+}
+
+bool Document::is_post() const {
+  if (in_posts_dir()) return true;
+  const std::string_view name = file_name();
+  auto d = [&](std::size_t i) { return i < name.size() && name[i] >= '0' && name[i] <= '9'; };
+  return name.size() > 11 && d(0) && d(1) && d(2) && d(3) && name[4] == '-' && d(5) && d(6) && name[7] == '-' &&
+         d(8) && d(9) && name[10] == '-';
+}
+
+namespace {
+
+// A line consisting of `marker` plus optional trailing blanks (Jekyll: `---\s*$`).
+bool is_delimiter_line(std::string_view line, std::string_view marker) {
+  if (line.substr(0, marker.size()) != marker) return false;
+  for (char c : line.substr(marker.size())) {
+    if (c != ' ' && c != '\t') return false;
+  }
+  return true;
+}
+
+std::vector<std::string> split_rule_list(std::string_view text) {
+  std::vector<std::string> out;
+  std::size_t i = 0;
+  while (i <= text.size()) {
+    std::size_t j = text.find_first_of(", \t", i);
+    if (j == std::string_view::npos) j = text.size();
+    auto item = trim(text.substr(i, j - i));
+    if (!item.empty()) out.emplace_back(item);
+    i = j + 1;
+  }
+  return out;
+}
+
+// yaml-cpp 0.7 recurses per nesting level; refuse absurd depth before it can
+// overflow the stack on hostile input.
+bool too_deeply_nested(std::string_view yaml) {
+  int depth = 0;
+  for (char c : yaml) {
+    if (c == '[' || c == '{') {
+      if (++depth > 200) return true;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return false;
+}
+
+void parse_front_matter_yaml(Document& doc) {
+  FrontMatter& fm = doc.front_matter;
+  std::string yaml = doc.bytes.substr(fm.content_begin, fm.content_end - fm.content_begin);
+  // Keep byte offsets identical while giving yaml-cpp plain LF line breaks.
+  for (std::size_t i = 0; i < yaml.size(); ++i) {
+    if (yaml[i] == '\r') yaml[i] = (i + 1 < yaml.size() && yaml[i + 1] == '\n') ? ' ' : '\n';
+  }
+  const std::uint32_t first_line = doc.lines.line_of(fm.content_begin);
+  auto offset_of = [&](const YAML::Mark& mark) -> std::size_t {
+    if (mark.is_null() || mark.line < 0) return fm.content_begin;
+    const std::size_t line_start = doc.lines.line_start(first_line + static_cast<std::uint32_t>(mark.line));
+    const std::size_t line_end = line_start + doc.lines.line_text(doc.bytes, first_line + static_cast<std::uint32_t>(mark.line)).size();
+    return std::min(line_start + static_cast<std::size_t>(std::max(0, mark.column)), std::max(line_start, line_end));
+  };
+  if (too_deeply_nested(yaml)) {
+    fm.error = YamlError{"front matter nests more than 200 levels deep", fm.content_begin};
+    return;
+  }
+  try {
+    fm.root = YAML::Load(yaml);
+    if (fm.root.IsNull()) {
+      fm.is_mapping = true;
+      return;
+    }
+    if (!fm.root.IsMap()) {
+      fm.is_mapping = false;
+      return;
+    }
+    fm.is_mapping = true;
+    for (auto it = fm.root.begin(); it != fm.root.end(); ++it) {
+      FrontMatterKey key;
+      key.name = it->first.IsScalar() ? it->first.Scalar() : std::string("<complex key>");
+      key.key_offset = offset_of(it->first.Mark());
+      key.value_offset = it->second.Mark().is_null() ? key.key_offset : offset_of(it->second.Mark());
+      key.value = it->second;
+      fm.keys.push_back(std::move(key));
+    }
+  } catch (const YAML::Exception& e) {
+    fm.error = YamlError{e.msg, offset_of(e.mark)};
+    fm.root = YAML::Node();
+    fm.keys.clear();
+  }
+}
+
+void collect_suppressions(Document& doc) {
+  static constexpr std::string_view kNextLine = "archive-lint-disable-next-line";
+  static constexpr std::string_view kThisLine = "archive-lint-disable-line";
+  const std::string_view text = doc.bytes;
+  std::size_t pos = text.find("archive-lint-disable", doc.body_offset);
+  while (pos != std::string_view::npos) {
+    const std::size_t comment_open = text.rfind("<!--", pos);
+    const std::size_t comment_close = text.find("-->", pos);
+    bool next_line = text.substr(pos, kNextLine.size()) == kNextLine;
+    bool this_line = !next_line && text.substr(pos, kThisLine.size()) == kThisLine;
+    if (comment_open != std::string_view::npos && comment_close != std::string_view::npos &&
+        doc.lines.line_of(comment_open) == doc.lines.line_of(pos) && (next_line || this_line)) {
+      const std::size_t list_begin = pos + (next_line ? kNextLine.size() : kThisLine.size());
+      auto patterns = split_rule_list(text.substr(list_begin, comment_close - list_begin));
+      if (patterns.empty()) patterns.emplace_back("*");
+      const std::uint32_t line = doc.lines.line_of(comment_close) + (next_line ? 1 : 0);
+      doc.suppressions.lines.push_back({line, std::move(patterns)});
+    }
+    pos = text.find("archive-lint-disable", pos + 1);
+  }
+  if (const auto* key = doc.front_matter.find("archive-lint-disable")) {
+    try {
+      if (key->value.IsScalar()) {
+        for (auto& p : split_rule_list(key->value.Scalar())) doc.suppressions.file_patterns.push_back(p);
+      } else if (key->value.IsSequence()) {
+        for (const auto& item : key->value) {
+          if (item.IsScalar()) doc.suppressions.file_patterns.push_back(item.Scalar());
+        }
+      }
+    } catch (const YAML::Exception&) {
+    }
+  }
+}
+
+}  // namespace
+
+Document parse_document(std::string path, std::string bytes) {
+  Document doc;
+  doc.path = std::move(path);
+  doc.bytes = std::move(bytes);
+  const std::string_view text = doc.bytes;
+  doc.lines = LineIndex(text);
+  doc.has_bom = text.substr(0, 3) == "\xEF\xBB\xBF";
+  const std::size_t content_start = doc.has_bom ? 3 : 0;
+  if (const void* nul = std::memchr(text.data(), '\0', text.size())) {
+    doc.nul_offset = static_cast<std::size_t>(static_cast<const char*>(nul) - text.data());
+  }
+  if (auto bad = find_invalid_utf8(text.substr(content_start))) doc.invalid_utf8_offset = *bad + content_start;
+
+  // Jekyll: `---` (plus blanks) on the very first line, closed by `---` or `...`.
+  FrontMatter& fm = doc.front_matter;
+  const std::string_view first = doc.lines.line_text(text, 1).substr(doc.has_bom ? 3 : 0);
+  if (doc.lines.line_count() >= 1 && is_delimiter_line(first, "---") && doc.lines.line_count() > 1) {
+    fm.open_offset = content_start;
+    fm.content_begin = doc.lines.line_start(2);
+    fm.state = FrontMatter::State::unterminated;
+    for (std::uint32_t line = 2; line <= doc.lines.line_count(); ++line) {
+      const auto lt = doc.lines.line_text(text, line);
+      if (is_delimiter_line(lt, "---") || is_delimiter_line(lt, "...")) {
+        // A closing delimiter needs a line terminator or the end of file after it.
+        fm.state = FrontMatter::State::present;
+        fm.close_offset = doc.lines.line_start(line);
+        fm.content_end = fm.close_offset;
+        doc.body_offset = line < doc.lines.line_count() ? doc.lines.line_start(line + 1) : text.size();
+        break;
+      }
+    }
+    if (fm.state == FrontMatter::State::unterminated) {
+      fm.content_end = text.size();
+      doc.body_offset = content_start;
+    }
+  } else if (doc.lines.line_count() >= 1 && is_delimiter_line(first, "---")) {
+    fm.state = FrontMatter::State::unterminated;  // a lone `---` line
+    fm.open_offset = content_start;
+    fm.content_begin = fm.content_end = text.size();
+    doc.body_offset = content_start;
+  } else {
+    doc.body_offset = content_start;
+  }
+  if (fm.state == FrontMatter::State::present) parse_front_matter_yaml(doc);
+  collect_suppressions(doc);
+  return doc;
+}
+
+Document load_document(const std::string& filesystem_path, std::string display_path) {
+  std::string error;
+  auto bytes = read_file(filesystem_path, error);
+  if (!bytes) {
+    Document doc;
+    doc.path = std::move(display_path);
+    doc.readable = false;
+    doc.read_error = error;
+    doc.lines = LineIndex("");
+    return doc;
+  }
+  return parse_document(std::move(display_path), std::move(*bytes));
+}
+
+}  // namespace al

@@ -1,0 +1,160 @@
+// SARIF 2.1.0: one run, rules[] generated from check metadata, UTF-16 columns.
+#include <fmt/format.h>
+
+#include <map>
+
+#include "archive_lint/formatter.hpp"
+#include "archive_lint/json.hpp"
+#include "archive_lint/version.hpp"
+
+namespace al {
+
+std::string sarif_level(Severity severity) {
+  switch (severity) {
+    case Severity::error: return "error";
+    case Severity::warning: return "warning";
+    case Severity::note: return "note";
+  }
+  return "error";
+}
+
+// RFC 3986: keep unreserved characters and '/', percent-encode the rest.
+std::string uri_encode_path(std::string_view path) {
+  std::string out;
+  for (unsigned char c : path) {
+    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+        c == '_' || c == '~' || c == '/') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out += fmt::format("%{:02X}", c);
+    }
+  }
+  return out;
+}
+
+// SARIF messages are sentences (SARIF2001): end them with a period.
+std::string sarif_sentence(std::string_view text) {
+  std::string s(text);
+  if (!s.empty() && s.back() != '.' && s.back() != '!' && s.back() != '?') s.push_back('.');
+  return s;
+}
+
+// `front-matter/date-format` -> `FrontMatterDateFormat` (SARIF2012 wants a readable name).
+std::string pascal_case(std::string_view id) {
+  std::string out;
+  bool upper = true;
+  for (char c : id) {
+    if (c == '/' || c == '-' || c == '_') {
+      upper = true;
+      continue;
+    }
+    out.push_back(upper ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : c);
+    upper = false;
+  }
+  return out;
+}
+
+namespace {
+
+void write_rule(JsonWriter& w, const CheckMeta& m) {
+  w.begin_object();
+  w.key("id").value(m.id);
+  w.key("name").value(pascal_case(m.id));
+  w.key("shortDescription").begin_object().key("text").value(sarif_sentence(m.summary)).end_object();
+  w.key("fullDescription").begin_object().key("text").value(sarif_sentence(m.help)).end_object();
+  w.key("helpUri").value(fmt::format("{}/blob/main/docs/checks/{}.md", kHomepage, m.id));
+  w.key("help").begin_object();
+  w.key("text").value(sarif_sentence(m.help));
+  w.key("markdown").value(fmt::format("**{}**\n\n{}", m.summary, m.help));
+  w.end_object();
+  w.key("defaultConfiguration").begin_object().key("level").value(sarif_level(m.default_severity)).end_object();
+  w.key("properties").begin_object();
+  w.key("tags").begin_array().value(std::string(m.family())).end_array();
+  w.end_object();
+  w.end_object();
+}
+
+void write_region(JsonWriter& w, const Diagnostic& d) {
+  w.key("region").begin_object();
+  w.key("startLine").value(d.start.line);
+  w.key("startColumn").value(d.start.column_utf16);
+  const bool same_line = d.end.line == d.start.line;
+  w.key("endLine").value(std::max(d.end.line, d.start.line));
+  w.key("endColumn").value(same_line ? std::max(d.end.column_utf16, d.start.column_utf16) : d.end.column_utf16);
+  if (!d.source_line.empty()) w.key("snippet").begin_object().key("text").value(d.source_line).end_object();
+  w.end_object();
+}
+
+class SarifFormatter final : public Formatter {
+ public:
+  void write(const Report& report, std::ostream& out) const override {
+    std::vector<const CheckMeta*> rules = report.rules;
+    std::map<std::string, std::size_t> index;
+    for (std::size_t i = 0; i < rules.size(); ++i) index[rules[i]->id] = i;
+    std::string buf;
+    JsonWriter w(buf);
+    w.begin_object();
+    w.key("$schema").value("https://json.schemastore.org/sarif-2.1.0.json");
+    w.key("version").value("2.1.0");
+    w.key("runs").begin_array().begin_object();
+    w.key("tool").begin_object().key("driver").begin_object();
+    w.key("name").value("archive-lint");
+    w.key("version").value(kVersion);
+    w.key("semanticVersion").value(kVersion);
+    w.key("informationUri").value(kHomepage);
+    w.key("rules").begin_array();
+    for (const auto* r : rules) write_rule(w, *r);
+    w.end_array();
+    w.end_object().end_object();
+    w.key("originalUriBaseIds").begin_object().key("%SRCROOT%").begin_object();
+    std::string root = report.root.generic_string();
+    if (root.empty() || root.back() != '/') root.push_back('/');
+    w.key("uri").value("file://" + uri_encode_path(root));
+    w.end_object().end_object();
+    w.key("columnKind").value("utf16CodeUnits");
+    w.key("results").begin_array();
+    for (const auto& d : report.diagnostics) {
+      w.begin_object();
+      w.key("ruleId").value(d.rule_id);
+      if (auto it = index.find(d.rule_id); it != index.end()) w.key("ruleIndex").value(it->second);
+      w.key("level").value(sarif_level(d.severity));
+      w.key("message").begin_object().key("text").value(sarif_sentence(d.message)).end_object();
+      w.key("locations").begin_array().begin_object();
+      w.key("physicalLocation").begin_object();
+      w.key("artifactLocation").begin_object();
+      w.key("uri").value(uri_encode_path(d.path));
+      w.key("uriBaseId").value("%SRCROOT%");
+      w.end_object();
+      if (d.start.line > 0) write_region(w, d);
+      w.end_object();
+      w.end_object().end_array();
+      w.key("partialFingerprints").begin_object().key("archiveLint/v1").value(d.fingerprint).end_object();
+      if (d.fix) {
+        w.key("fixes").begin_array().begin_object();
+        w.key("description").begin_object().key("text").value(sarif_sentence(d.fix->description)).end_object();
+        w.key("artifactChanges").begin_array().begin_object();
+        w.key("artifactLocation").begin_object().key("uri").value(uri_encode_path(d.path)).key("uriBaseId").value("%SRCROOT%").end_object();
+        w.key("replacements").begin_array().begin_object();
+        w.key("deletedRegion").begin_object();
+        w.key("byteOffset").value(static_cast<unsigned long long>(d.fix->start_offset));
+        w.key("byteLength").value(static_cast<unsigned long long>(d.fix->end_offset - d.fix->start_offset));
+        w.end_object();
+        w.key("insertedContent").begin_object().key("text").value(d.fix->replacement).end_object();
+        w.end_object().end_array();
+        w.end_object().end_array();
+        w.end_object().end_array();
+      }
+      w.end_object();
+    }
+    w.end_array();
+    w.end_object().end_array();
+    w.end_object();
+    out << buf;
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Formatter> make_sarif_formatter() { return std::make_unique<SarifFormatter>(); }
+
+}  // namespace al

@@ -1,0 +1,43 @@
+// Built-in presets, selected with `extends:`. Same schema as .archive-lint.yml.
+#include "presets.hpp"
+
+namespace al {
+
+const std::vector<Preset>& presets() {
+  static const std::vector<Preset> all = {
+      {"jekyll",
+       "generic Jekyll posts: only what Jekyll itself needs",
+       R"(rules:
+  front-matter/required-fields:
+    fields: []
+)"},
+      {"news-archive",
+       "reposted-news archives like finews: layout, title, dated offset, categories and tags",
+       R"(extends: jekyll
+site:
+  url: https://finews.withounder.com
+rules:
+  front-matter/required-fields:
+    fields: [layout, title, date, categories, tags]
+  front-matter/field-types:
+    types:
+      layout: string
+      title: string
+      date: string
+      categories: string-or-list
+      tags: string-or-list
+  front-matter/date-format:
+    formats: ["%Y-%m-%d %H:%M:%S %z"]
+)"},
+  };
+  return all;
+}
+
+const Preset* find_preset(std::string_view name) {
+  for (const auto& p : presets()) {
+    if (p.name == name) return &p;
+  }
+  return nullptr;
+}
+
+}  // namespace al
