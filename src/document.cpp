@@ -238,7 +238,10 @@ void collect_suppressions(Document& doc) {
 
 }  // namespace
 
-Document parse_document(std::string path, std::string bytes) {
+void parse_body_html(Document& doc);   // links.cpp
+void extract_links(Document& doc);     // links.cpp
+
+Document parse_document(std::string path, std::string bytes, const ParseOptions& options) {
   Document doc;
   doc.path = std::move(path);
   doc.bytes = std::move(bytes);
@@ -283,10 +286,13 @@ Document parse_document(std::string path, std::string bytes) {
   }
   if (fm.state == FrontMatter::State::present) parse_front_matter_yaml(doc);
   collect_suppressions(doc);
+  doc.markdown = segment_markdown(doc.bytes, doc.body_offset);
+  if (options.html) parse_body_html(doc);
+  extract_links(doc);
   return doc;
 }
 
-Document load_document(const std::string& filesystem_path, std::string display_path) {
+Document load_document(const std::string& filesystem_path, std::string display_path, const ParseOptions& options) {
   std::string error;
   auto bytes = read_file(filesystem_path, error);
   if (!bytes) {
@@ -297,7 +303,7 @@ Document load_document(const std::string& filesystem_path, std::string display_p
     doc.lines = LineIndex("");
     return doc;
   }
-  return parse_document(std::move(display_path), std::move(*bytes));
+  return parse_document(std::move(display_path), std::move(*bytes), options);
 }
 
 }  // namespace al

@@ -2,6 +2,7 @@
 // A post parsed once: bytes, line index, front matter with positions, body.
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -10,6 +11,9 @@
 #include <yaml-cpp/yaml.h>
 
 #include "archive_lint/diagnostic.hpp"
+#include "archive_lint/markdown.hpp"
+
+struct GumboInternalOutput;
 
 namespace al {
 
@@ -76,6 +80,32 @@ struct Suppressions {
 
 bool rule_pattern_matches(std::string_view pattern, std::string_view rule_id);
 
+enum class LinkRole : std::uint8_t {
+  source,    // an autolink alone on its line: the article the post reposts
+  back,      // a site-internal Markdown link in a line of navigation links
+  image,     // img, source, video poster, Markdown images
+  in_text,   // any other link the reader can follow
+  resource,  // script, link, iframe, video, audio: loaded by the page
+};
+std::string_view to_string(LinkRole role);
+
+enum class LinkOrigin : std::uint8_t { html_attribute, markdown_inline, markdown_image, markdown_reference, autolink };
+
+struct Link {
+  std::string url;          // as written (entities decoded for HTML attributes)
+  std::size_t begin = 0;    // file offsets of the URL text
+  std::size_t end = 0;
+  LinkRole role = LinkRole::in_text;
+  LinkOrigin origin = LinkOrigin::html_attribute;
+  std::string element;      // HTML element and attribute, for HTML links
+  std::string attribute;
+  std::string text;         // link text, alt text or empty
+};
+
+struct GumboDeleter {
+  void operator()(GumboInternalOutput* output) const;
+};
+
 struct Document {
   std::string path;          // display path (relative to the run root when possible)
   std::string bytes;         // the file as read, BOM included
@@ -88,6 +118,9 @@ struct Document {
   FrontMatter front_matter;
   std::size_t body_offset = 0;
   Suppressions suppressions;
+  Segmentation markdown;                  // Markdown spans and the HTML view of the body
+  std::shared_ptr<GumboInternalOutput> html;  // gumbo's parse of markdown.html_view (fragment in <body>)
+  std::vector<Link> links;                // every link, in file order
 
   std::string_view text() const { return bytes; }
   std::string_view body() const { return std::string_view(bytes).substr(body_offset); }
@@ -101,9 +134,13 @@ struct Document {
   bool in_posts_dir() const;
 };
 
+struct ParseOptions {
+  bool html = true;  // parse the body with gumbo and extract HTML links
+};
+
 // Builds a Document from bytes already read. Never throws for bad content.
-Document parse_document(std::string path, std::string bytes);
+Document parse_document(std::string path, std::string bytes, const ParseOptions& options = {});
 // Reads and parses; an unreadable file yields readable == false.
-Document load_document(const std::string& filesystem_path, std::string display_path);
+Document load_document(const std::string& filesystem_path, std::string display_path, const ParseOptions& options = {});
 
 }  // namespace al

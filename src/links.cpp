@@ -1,0 +1,180 @@
+// Link extraction: HTML attributes from gumbo's tree, Markdown links from the
+// segmentation. Pure; the network engine only ever sees Document::links.
+#include <gumbo.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "archive_lint/document.hpp"
+#include "archive_lint/text.hpp"
+
+namespace al {
+
+std::string_view to_string(LinkRole role) {
+  switch (role) {
+    case LinkRole::source: return "source";
+    case LinkRole::back: return "back";
+    case LinkRole::image: return "image";
+    case LinkRole::in_text: return "in-text";
+    case LinkRole::resource: return "resource";
+  }
+  return "in-text";
+}
+
+void GumboDeleter::operator()(GumboInternalOutput* output) const {
+  if (output) gumbo_destroy_output(&kGumboDefaultOptions, output);
+}
+
+namespace {
+
+struct UrlAttribute {
+  GumboTag tag;
+  const char* attribute;
+  LinkRole role;
+  bool srcset;
+};
+
+constexpr UrlAttribute kUrlAttributes[] = {
+    {GUMBO_TAG_A, "href", LinkRole::in_text, false},       {GUMBO_TAG_IMG, "src", LinkRole::image, false},
+    {GUMBO_TAG_IMG, "srcset", LinkRole::image, true},      {GUMBO_TAG_SOURCE, "src", LinkRole::image, false},
+    {GUMBO_TAG_SOURCE, "srcset", LinkRole::image, true},   {GUMBO_TAG_SCRIPT, "src", LinkRole::resource, false},
+    {GUMBO_TAG_LINK, "href", LinkRole::resource, false},   {GUMBO_TAG_IFRAME, "src", LinkRole::resource, false},
+    {GUMBO_TAG_VIDEO, "src", LinkRole::resource, false},   {GUMBO_TAG_VIDEO, "poster", LinkRole::image, false},
+    {GUMBO_TAG_AUDIO, "src", LinkRole::resource, false},
+};
+
+std::string node_text(const GumboNode* node) {
+  if (node->type == GUMBO_NODE_TEXT || node->type == GUMBO_NODE_WHITESPACE) return node->v.text.text;
+  if (node->type != GUMBO_NODE_ELEMENT) return {};
+  std::string out;
+  const GumboVector& children = node->v.element.children;
+  for (unsigned i = 0; i < children.length; ++i) out += node_text(static_cast<const GumboNode*>(children.data[i]));
+  return out;
+}
+
+void add_html_link(Document& doc, const GumboNode* node, const GumboAttribute* attr, const UrlAttribute& spec) {
+  // original_value includes the quotes; value_start points at the first of them.
+  std::size_t begin = doc.body_offset + attr->value_start.offset;
+  std::size_t raw_len = attr->original_value.length;
+  if (raw_len >= 1 && (attr->original_value.data[0] == '"' || attr->original_value.data[0] == '\'')) {
+    ++begin;
+    raw_len = raw_len >= 2 ? raw_len - 2 : 0;
+  }
+  auto push = [&](std::string url, std::size_t b, std::size_t e) {
+    url = std::string(trim(url));
+    if (url.empty()) return;
+    Link link;
+    link.url = std::move(url);
+    link.begin = b;
+    link.end = e;
+    link.role = spec.role;
+    link.origin = LinkOrigin::html_attribute;
+    link.element = gumbo_normalized_tagname(spec.tag);
+    link.attribute = spec.attribute;
+    if (spec.tag == GUMBO_TAG_A) link.text = std::string(trim(node_text(node)));
+    if (spec.tag == GUMBO_TAG_IMG) {
+      if (const GumboAttribute* alt = gumbo_get_attribute(&node->v.element.attributes, "alt")) link.text = alt->value;
+    }
+    doc.links.push_back(std::move(link));
+  };
+  if (!spec.srcset) {
+    push(attr->value, begin, begin + raw_len);
+    return;
+  }
+  // srcset: comma-separated candidates, each a URL then an optional descriptor.
+  const std::string_view raw(doc.bytes.data() + begin, raw_len);
+  std::size_t i = 0;
+  while (i < raw.size()) {
+    while (i < raw.size() && (raw[i] == ' ' || raw[i] == ',' || raw[i] == '\t' || raw[i] == '\n')) ++i;
+    std::size_t e = i;
+    while (e < raw.size() && raw[e] != ' ' && raw[e] != '\t' && raw[e] != '\n') ++e;
+    std::size_t url_end = e;
+    if (url_end > i && raw[url_end - 1] == ',') --url_end;
+    if (url_end > i) push(std::string(raw.substr(i, url_end - i)), begin + i, begin + url_end);
+    while (e < raw.size() && raw[e] != ',') ++e;
+    i = e + 1;
+  }
+}
+
+void walk(Document& doc, const GumboNode* node) {
+  if (node->type != GUMBO_NODE_ELEMENT && node->type != GUMBO_NODE_TEMPLATE) return;
+  const GumboElement& el = node->v.element;
+  // Elements the parser only implied have no source text and no attributes.
+  if (!(node->parse_flags & GUMBO_INSERTION_BY_PARSER) && el.original_tag.length > 0) {
+    for (const auto& spec : kUrlAttributes) {
+      if (spec.tag != el.tag) continue;
+      if (const GumboAttribute* attr = gumbo_get_attribute(&el.attributes, spec.attribute)) add_html_link(doc, node, attr, spec);
+    }
+  }
+  for (unsigned i = 0; i < el.children.length; ++i) walk(doc, static_cast<const GumboNode*>(el.children.data[i]));
+}
+
+bool is_navigation_line(std::string_view line, const std::vector<MarkdownLink>& links, std::size_t line_begin) {
+  // Blank out the links on this line; what remains must be separators.
+  std::string rest(line);
+  for (const auto& l : links) {
+    if (l.begin < line_begin || l.end > line_begin + line.size()) continue;
+    for (std::size_t k = l.begin - line_begin; k < l.end - line_begin; ++k) rest[k] = ' ';
+  }
+  static constexpr std::string_view kSeparators[] = {"｜", "|", "·", "•", "/", "、", "，", ","};
+  for (auto sep : kSeparators) {
+    for (auto pos = rest.find(sep); pos != std::string::npos; pos = rest.find(sep, pos)) rest.replace(pos, sep.size(), sep.size(), ' ');
+  }
+  return trim(rest).empty();
+}
+
+}  // namespace
+
+void extract_links(Document& doc) {
+  if (doc.html) walk(doc, doc.html->root);
+  for (const auto& m : doc.markdown.links) {
+    Link link;
+    link.url = m.destination;
+    link.begin = m.dest_begin;
+    link.end = m.dest_end;
+    link.text = m.text;
+    const auto line = doc.lines.line_of(m.begin);
+    const auto text = doc.line_text(line);
+    const std::size_t line_begin = doc.lines.line_start(line);
+    switch (m.kind) {
+      case MarkdownLinkKind::autolink:
+        link.origin = LinkOrigin::autolink;
+        link.role = trim(text).size() == m.end - m.begin ? LinkRole::source : LinkRole::in_text;
+        if (m.destination.rfind("mailto:", 0) == 0 || m.destination.find(':') == std::string::npos) continue;
+        break;
+      case MarkdownLinkKind::inline_image:
+        link.origin = LinkOrigin::markdown_image;
+        link.role = LinkRole::image;
+        break;
+      case MarkdownLinkKind::inline_link:
+      case MarkdownLinkKind::reference_use:
+      case MarkdownLinkKind::reference_definition: {
+        if (m.kind == MarkdownLinkKind::reference_definition) {
+          const bool used = std::any_of(doc.markdown.links.begin(), doc.markdown.links.end(), [&](const MarkdownLink& u) {
+            return u.kind == MarkdownLinkKind::reference_use && u.label == m.label;
+          });
+          if (used) continue;  // reported at each use instead
+        }
+        link.origin = m.kind == MarkdownLinkKind::inline_link ? LinkOrigin::markdown_inline : LinkOrigin::markdown_reference;
+        const bool internal = m.destination.rfind("/", 0) == 0;  // `//host/...` or `/path`
+        link.role = internal && is_navigation_line(text, doc.markdown.links, line_begin) ? LinkRole::back : LinkRole::in_text;
+        break;
+      }
+    }
+    if (trim(link.url).empty()) continue;
+    doc.links.push_back(std::move(link));
+  }
+  std::sort(doc.links.begin(), doc.links.end(), [](const Link& a, const Link& b) { return a.begin < b.begin; });
+}
+
+void parse_body_html(Document& doc) {
+  GumboOptions options = kGumboDefaultOptions;
+  options.tab_stop = 1;
+  options.fragment_context = GUMBO_TAG_BODY;
+  options.fragment_namespace = GUMBO_NAMESPACE_HTML;
+  const std::string& view = doc.markdown.html_view;
+  GumboOutput* output = gumbo_parse_with_options(&options, view.data(), view.size());
+  doc.html = std::shared_ptr<GumboInternalOutput>(output, GumboDeleter{});
+}
+
+}  // namespace al
