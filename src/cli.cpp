@@ -64,8 +64,10 @@ int run_check(const CheckOptions& opt) {
   }
   std::vector<std::string> paths = opt.paths;
   if (paths.empty()) {
+    // The archive the config belongs to: its `_posts` if there is one.
     std::error_code ec;
-    paths.push_back(fs::is_directory("_posts", ec) ? "_posts" : ".");
+    const fs::path base = opt.config.empty() ? fs::path(".") : fs::relative(config.root, fs::current_path(), ec);
+    paths.push_back(fs::is_directory(base / "_posts", ec) ? (base / "_posts").string() : base.string());
   }
   std::vector<std::string> missing;
   const auto files = collect_files(paths, config, missing);
@@ -165,7 +167,7 @@ int run_cli(int argc, char** argv) {
       "\nExit codes: 0 nothing at or above --fail-on, 1 findings, 2 usage, config or I/O error.");
 
   CheckOptions opt;
-  auto* check = app.add_subcommand("check", "Check posts (files or directories; default: ./_posts or .)");
+  auto* check = app.add_subcommand("check", "Check posts (files or directories; default: the config's archive, i.e. ./_posts or .)");
   check->add_option("paths", opt.paths, "Files and directories to check");
   check->add_option("-f,--format", opt.format, "Output format")->check(CLI::IsMember({"text", "sarif", "json"}));
   check->add_option("-o,--output", opt.output, "Write the report to FILE (atomically) instead of stdout");
