@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "archive_lint/io.hpp"
+#include "archive_lint/line_hash.hpp"
 #include "archive_lint/registry.hpp"
 #include "archive_lint/text.hpp"
 
@@ -75,7 +76,7 @@ std::vector<FileEntry> collect_files(const std::vector<std::string>& paths, cons
     const fs::path abs = fs::absolute(p, ec).lexically_normal();
     const fs::path rel = abs.lexically_relative(root);
     if (!rel.empty() && *rel.begin() != "..") return generic_path(rel);
-    return generic_path(p.lexically_normal());
+    return generic_path(abs);  // outside the archive: absolute, never relative to another base
   };
   auto excluded = [&](const std::string& rel) {
     return std::any_of(config.exclude.begin(), config.exclude.end(),
@@ -87,7 +88,7 @@ std::vector<FileEntry> collect_files(const std::vector<std::string>& paths, cons
   };
   auto add = [&](const fs::path& p) {
     std::string display = display_of(p);
-    if (seen.insert(display).second) files.push_back({p, std::move(display)});
+    if (seen.insert(display).second) files.push_back({p, std::move(display), {}});
   };
   for (const auto& arg : paths) {
     const fs::path p(arg);
@@ -123,6 +124,12 @@ std::vector<FileEntry> collect_files(const std::vector<std::string>& paths, cons
   return files;
 }
 
+void keep_shard(std::vector<FileEntry>& files, unsigned index, unsigned count) {
+  files.erase(std::remove_if(files.begin(), files.end(),
+                             [&](const FileEntry& f) { return fnv1a64(f.display_path) % count != index - 1; }),
+              files.end());
+}
+
 void check_document(const Document& doc, const std::vector<ActiveCheck>& checks, std::vector<Diagnostic>& out) {
   const std::size_t first = out.size();
   for (const auto& active : checks) {
@@ -131,11 +138,20 @@ void check_document(const Document& doc, const std::vector<ActiveCheck>& checks,
     Emitter emit(doc, meta.id, active.severity, out);
     active.check->check(doc, emit);
   }
-  if (doc.suppressions.lines.empty() && doc.suppressions.file_patterns.empty()) return;
-  auto kept = std::remove_if(out.begin() + static_cast<std::ptrdiff_t>(first), out.end(), [&](const Diagnostic& d) {
-    return doc.suppressions.covers(d.rule_id, d.start.line);
-  });
-  out.erase(kept, out.end());
+  if (!doc.suppressions.lines.empty() || !doc.suppressions.file_patterns.empty()) {
+    auto kept = std::remove_if(out.begin() + static_cast<std::ptrdiff_t>(first), out.end(), [&](const Diagnostic& d) {
+      return doc.suppressions.covers(d.rule_id, d.start.line);
+    });
+    out.erase(kept, out.end());
+  }
+  if (out.size() == first || !doc.readable) return;
+  // Hash only the lines that carry findings; most files have none.
+  std::vector<std::uint32_t> lines;
+  for (std::size_t i = first; i < out.size(); ++i) lines.push_back(std::max<std::uint32_t>(1, out[i].start.line));
+  const auto hashes = github_line_hashes(doc.bytes, lines);
+  for (std::size_t i = first; i < out.size(); ++i) {
+    if (auto it = hashes.find(std::max<std::uint32_t>(1, out[i].start.line)); it != hashes.end()) out[i].line_hash = it->second;
+  }
 }
 
 RunResult run_checks(const std::vector<FileEntry>& files, const std::vector<ActiveCheck>& checks, unsigned jobs) {
