@@ -40,6 +40,10 @@ categories: kejiribao
 tags: 科技日报新闻
 ---
 <p>正文。</p><p class="em_media">（文章来源：科技日报）</p>
+
+<http://finews.zning.xyz/html_News/NewsShare.html?infoCode=NW202203010000000001>
+
+[返回科技日报新闻](//finews.withounder.com/category/kejiribao.html)｜[返回首页](//finews.withounder.com/)
 POST
   git add _posts/2022-03-01-NW202203010000000001.md
   if run_hook "$hook"; then cat out.txt; fail "$hook: a staged broken post passed"; fi
