@@ -56,3 +56,16 @@ POST
   echo "ok: $hook passes once the post is fixed"
   git reset -q --hard HEAD && rm -f _posts/2022-03-01-NW202203010000000001.md
 done
+
+# The README's snippet (examples/pre-commit-config.yaml), installed as a user
+# would, with the repository URL and rev pointed at this checkout.
+rev=$(git -C "$hook_repo" rev-parse HEAD)
+sed -e "s|https://github.com/archive-lint/archive-lint|$hook_repo|" -e "s|rev: v0.1.0|rev: $rev|" \
+  "$root/examples/pre-commit-config.yaml" > .pre-commit-config.yaml
+git add .pre-commit-config.yaml && git commit -qm "pre-commit config"
+PATH="$(dirname "$bin"):$PATH" pre-commit install -q >/dev/null
+printf -- '---\nlayout: post\ntitle: "x"\ndate: 2022-13-01 10:00:00 +0800\n---\n<p>x</p>\n' > _posts/2022-03-02-NW202203020000000001.md
+git add _posts/2022-03-02-NW202203020000000001.md
+if PATH="$(dirname "$bin"):$PATH" git commit -qm "broken post" > out.txt 2>&1; then cat out.txt; fail "the installed hook let a broken post be committed"; fi
+grep -q "front-matter/date-invalid" out.txt || { cat out.txt; fail "the installed hook did not show the finding"; }
+echo "ok: the README's .pre-commit-config.yaml snippet blocks a broken commit"
