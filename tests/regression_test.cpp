@@ -1,0 +1,32 @@
+// Bugs found while writing the test suite; each test failed before its fix.
+#include <catch2/catch.hpp>
+
+#include "support.hpp"
+
+using namespace al::test;
+
+TEST_CASE("regression: an unreadable file is not also reported as empty", "[regression][io]") {
+  TempDir tmp;
+  fs::create_symlink(tmp / "nowhere.md", tmp / "dangling.md");
+  const al::Document doc = al::load_document((tmp / "dangling.md").string(), "dangling.md");
+  REQUIRE_FALSE(doc.readable);
+  const auto found = lint(doc);
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].rule_id == "io/unreadable");
+}
+
+TEST_CASE("regression: columns on line 1 are counted after a UTF-8 BOM", "[regression][document]") {
+  const std::string bom = "\xEF\xBB\xBF";
+  const al::Document doc = al::parse_document("x.md", bom + "---\nlayout: post\n");
+  REQUIRE(doc.has_bom);
+  CHECK(doc.position(3).column == 1);        // the `---` right after the BOM
+  CHECK(doc.position(3).column_utf16 == 1);
+  CHECK(doc.position(4).column == 2);
+  CHECK(doc.position(0).column == 1);        // offsets inside the BOM clamp to column 1
+  CHECK(doc.position(7).line == 2);
+  CHECK(doc.position(7).column == 1);        // other lines are unaffected
+  const auto found = lint(doc);
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].rule_id == "front-matter/unterminated");
+  CHECK(found[0].start.column == 1);
+}
