@@ -30,3 +30,21 @@ TEST_CASE("regression: columns on line 1 are counted after a UTF-8 BOM", "[regre
   CHECK(found[0].rule_id == "front-matter/unterminated");
   CHECK(found[0].start.column == 1);
 }
+
+TEST_CASE("regression: date pattern %Z accepts +HH:MM as documented", "[regression][dates]") {
+  const al::Config config = al::parse_config(
+      "extends: news-archive\nrules:\n  front-matter/date-format:\n    formats: [\"%Y-%m-%d %H:%M:%S %Z\"]\n",
+      "/nonexistent/.archive-lint.yml");
+  const auto checks = al::instantiate_checks(config);
+  auto findings = [&](const std::string& date) {
+    std::vector<al::Diagnostic> out;
+    al::check_document(al::parse_document("p.md", "---\nlayout: post\ntitle: t\ndate: " + date +
+                                                      "\ncategories: c\ntags: t\n---\n"),
+                       checks, out);
+    return out.size();
+  };
+  CHECK(findings("2022-01-20 13:12:24 +08:00") == 0);
+  CHECK(findings("2022-01-20 13:12:24 +0800") == 0);
+  CHECK(findings("2022-01-20 13:12:24 Z") == 0);
+  CHECK(findings("2022-01-20 13:12:24 +08:0") == 1);
+}
