@@ -48,3 +48,15 @@ TEST_CASE("regression: date pattern %Z accepts +HH:MM as documented", "[regressi
   CHECK(findings("2022-01-20 13:12:24 Z") == 0);
   CHECK(findings("2022-01-20 13:12:24 +08:0") == 1);
 }
+
+TEST_CASE("regression: a bad option value is reported at its own line", "[regression][config]") {
+  // YAML::Clone() dropped the marks, so every option error said "line 1".
+  const al::Config config = al::parse_config(
+      "extends: news-archive\nrules:\n  front-matter/field-types:\n    types: {title: strin}\n"
+      "  front-matter/required-fields:\n    fields: [title]\n",
+      "/nonexistent/.archive-lint.yml");
+  CHECK_THROWS_WITH(al::instantiate_checks(config), Catch::Contains("line 4: unknown type 'strin'"));
+  const al::Config list = al::parse_config(
+      "rules:\n\n  front-matter/required-fields:\n    fields: {a: 1}\n", "/nonexistent/.archive-lint.yml");
+  CHECK_THROWS_WITH(al::instantiate_checks(list), Catch::Contains("line 4: option 'fields' must be a list"));
+}
