@@ -1,6 +1,8 @@
 // Bugs found while writing the test suite; each test failed before its fix.
 #include <catch2/catch.hpp>
 
+#include "archive_lint/json.hpp"
+#include "archive_lint/text.hpp"
 #include "support.hpp"
 
 using namespace al::test;
@@ -59,4 +61,23 @@ TEST_CASE("regression: a bad option value is reported at its own line", "[regres
   const al::Config list = al::parse_config(
       "rules:\n\n  front-matter/required-fields:\n    fields: {a: 1}\n", "/nonexistent/.archive-lint.yml");
   CHECK_THROWS_WITH(al::instantiate_checks(list), Catch::Contains("line 4: option 'fields' must be a list"));
+}
+
+TEST_CASE("regression: JSON and SARIF stay valid UTF-8 when a file is not", "[regression][json]") {
+  // encoding/invalid-utf8 findings carry the bad line as their SARIF snippet.
+  CHECK(al::json_escape("a\xD6\xD0" "b") == "\"a\\ufffd\\ufffdb\"");
+  CHECK(al::json_escape("\xE4\xB8") == "\"\\ufffd\\ufffd\"");          // truncated 3-byte sequence
+  CHECK(al::json_escape("\xED\xA0\x80") == "\"\\ufffd\\ufffd\\ufffd\"");  // surrogate
+  CHECK(al::json_escape("\xE4\xB8\xAD\xF0\x9F\x98\x80") == "\"\xE4\xB8\xAD\xF0\x9F\x98\x80\"");
+
+  TempDir tmp;
+  spit(tmp / ".archive-lint.yml", "");
+  spit(tmp / "gbk.md", "---\ntitle: x\n---\n<p>\xD6\xD0\xCE\xC4</p>\n");
+  for (const char* format : {"sarif", "json"}) {
+    INFO(format);
+    const auto r = run(sh_quote(cli_binary().string()) + " check gbk.md --format " + format, tmp.path());
+    CHECK(r.exit_code == 1);
+    CHECK_FALSE(al::find_invalid_utf8(r.out).has_value());
+    CHECK(r.out.find("invalid UTF-8 byte 0xD6") != std::string::npos);
+  }
 }
