@@ -94,7 +94,10 @@ Position Document::position(std::size_t offset) const {
   Position pos;
   pos.offset = offset;
   pos.line = lines.line_of(offset);
-  const std::size_t start = lines.line_start(pos.line);
+  std::size_t start = lines.line_start(pos.line);
+  // A UTF-8 BOM is not a character anyone sees: editors and SARIF viewers count
+  // line 1's columns from after it.
+  if (pos.line == 1 && has_bom) start = std::min(offset, std::max<std::size_t>(start, 3));
   const auto counts = count_columns(std::string_view(bytes).substr(start, offset - start));
   pos.column = counts.code_points + 1;
   pos.column_utf16 = counts.utf16_units + 1;
