@@ -127,8 +127,8 @@ LintOutcome lint(const LintOptions& opt) {
   auto files = collect_files(paths, outcome.config, missing);
   if (!missing.empty()) {
     std::string list;
-    for (const auto& m : missing) list += (list.empty() ? "" : ", ") + m;
-    throw UsageError(fmt::format("no such file or directory: {}", list));
+    for (const auto& m : missing) list += (list.empty() ? "" : "\narchive-lint: ") + m + ": no such file or directory";
+    throw UsageError(list);
   }
   if (!opt.changed_since.empty()) restrict_to_changed(files, outcome.config, opt.changed_since);
   if (!opt.shard.empty()) {
