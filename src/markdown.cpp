@@ -102,10 +102,38 @@ class Segmenter {
     return width;
   }
 
+  // Whether a comment opened on this line (from `from` on) is still open at its end.
+  static bool comment_left_open(std::string_view t, std::size_t from) {
+    bool open = false;
+    std::size_t k = from;
+    while (k < t.size()) {
+      if (!open) {
+        const std::size_t o = t.find("<!--", k);
+        if (o == std::string_view::npos) break;
+        open = true;
+        k = o + 4;
+      } else {
+        const std::size_t c = t.find("-->", k);
+        if (c == std::string_view::npos) break;
+        open = false;
+        k = c + 3;
+      }
+    }
+    return open;
+  }
+
   void mark_blocks() {
     bool previous_blank = true;
+    bool in_comment = false;  // inside a multi-line HTML comment: no Markdown blocks start there
     for (std::size_t n = 0; n < lines_.size(); ++n) {
       const std::string_view t = line_text(lines_[n]);
+      if (in_comment) {
+        const std::size_t c = t.find("-->");
+        if (c != std::string_view::npos)
+          in_comment = comment_left_open(t, c + 3) && body_.find("-->", lines_[n].end) != std::string_view::npos;
+        previous_blank = false;
+        continue;
+      }
       std::size_t pos = 0;
       const std::size_t indent = indent_of(t, pos);
       // Fenced code block.
@@ -122,7 +150,13 @@ class Segmenter {
           while (p2 + l2 < u.size() && u[p2 + l2] == fence) ++l2;
           if (l2 >= len && is_blank_line(u.substr(p2 + l2))) break;
         }
-        const std::size_t last = std::min(m, lines_.size() - 1);
+        // kramdown (and its GFM parser) needs the closing fence; without one
+        // the fence line is ordinary text.
+        if (m >= lines_.size()) {
+          previous_blank = false;
+          continue;
+        }
+        const std::size_t last = m;
         add_span(SpanKind::code_block, lines_[n].begin, lines_[last].end);
         for (std::size_t k = n; k <= last; ++k) lines_[k].in_block = true;
         n = last;
@@ -147,7 +181,8 @@ class Segmenter {
         continue;
       }
       // Reference definition: [label]: destination "title"
-      if (indent <= 3 && pos < t.size() && t[pos] == '[') {
+      // (`[^note]: text` is a kramdown footnote definition: Markdown, not a link.)
+      if (indent <= 3 && pos + 1 < t.size() && t[pos] == '[' && t[pos + 1] != '^') {
         const std::size_t close = t.find("]:", pos + 1);
         if (close != std::string_view::npos && close > pos + 1 && t.substr(pos + 1, close - pos - 1).find(']') == std::string_view::npos) {
           std::size_t d = close + 2;
@@ -178,6 +213,8 @@ class Segmenter {
           }
         }
       }
+      // An unterminated `<!--` is text to kramdown: it only hides blocks when closed later.
+      in_comment = comment_left_open(t, 0) && body_.find("-->", lines_[n].end) != std::string_view::npos;
       previous_blank = is_blank_line(t);
     }
   }
@@ -297,6 +334,7 @@ class Segmenter {
       if (lc == std::string_view::npos || lc >= limit) return 0;
       label = normalise_label(body_.substr(close + 2, lc - close - 2));
       end = lc + 1;
+      label_parts_.push_back({close + 1, end});  // `[label]` is not a link of its own
     }
     if (label.empty()) label = normalise_label(link.text);
     link.kind = MarkdownLinkKind::reference_use;
@@ -357,7 +395,10 @@ class Segmenter {
       if (c == '<') {
         if (body_.substr(i, 4) == "<!--") {
           const std::size_t close = body_.find("-->", i + 4);
-          if (close == std::string_view::npos) break;  // unterminated: the HTML checks report it
+          if (close == std::string_view::npos) {  // unterminated: the HTML checks report it
+            i += 4;
+            continue;
+          }
           add_span(SpanKind::html_comment, i, close + 3, false);
           i = close + 3;
           continue;
@@ -377,6 +418,14 @@ class Segmenter {
         }
         ++i;
         continue;
+      }
+      if (c == '[' && !label_parts_.empty()) {
+        const auto part = std::find_if(label_parts_.begin(), label_parts_.end(),
+                                       [&](const auto& p) { return p.first == i; });
+        if (part != label_parts_.end()) {
+          i = part->second;
+          continue;
+        }
       }
       if (c == '[' || (c == '!' && i + 1 < n && body_[i + 1] == '[')) {
         const std::size_t end = try_link(i, c == '!');
@@ -419,6 +468,7 @@ class Segmenter {
   std::vector<Line> lines_;
   std::vector<MarkdownLink> definitions_;
   std::vector<PendingUse> pending_uses_;
+  std::vector<std::pair<std::size_t, std::size_t>> label_parts_;
   Segmentation out_;
 };
 
