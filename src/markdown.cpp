@@ -321,8 +321,12 @@ class Segmenter {
       link.dest_begin = base_ + db;
       link.dest_end = base_ + de;
       link.end = base_ + end + 1;
-      add_span(SpanKind::link_syntax, i, open + 1);
-      add_span(SpanKind::link_syntax, close, end + 1);
+      if (image) {
+        add_span(SpanKind::link_syntax, i, end + 1);  // alt text is plain text to kramdown
+      } else {
+        add_span(SpanKind::link_syntax, i, open + 1);
+        add_span(SpanKind::link_syntax, close, end + 1);
+      }
       out_.links.push_back(std::move(link));
       return end + 1;
     }
@@ -431,7 +435,8 @@ class Segmenter {
         const std::size_t end = try_link(i, c == '!');
         if (end) {
           // Link text may hold inline HTML and code: rescan it, then continue after.
-          i = c == '!' ? i + 2 : i + 1;
+          // An image's alt text is plain text: skip it.
+          i = c == '!' ? end : i + 1;
           continue;
         }
         i += c == '!' ? 2 : 1;
