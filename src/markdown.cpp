@@ -245,15 +245,6 @@ class Segmenter {
     return body_.size();
   }
 
-  bool in_code_block(std::size_t i, std::size_t& skip_to) const {
-    auto it = std::upper_bound(lines_.begin(), lines_.end(), i, [](std::size_t v, const Line& l) { return v < l.begin; });
-    if (it == lines_.begin()) return false;
-    const Line& l = *(it - 1);
-    if (!l.in_block) return false;
-    skip_to = l.next > i ? l.next : i + 1;
-    return true;
-  }
-
   // [text](dest "title") or ![alt](src); returns the end (body offset) or 0.
   std::size_t try_link(std::size_t i, bool image) {
     const std::size_t open = image ? i + 1 : i;
@@ -368,17 +359,19 @@ class Segmenter {
   void scan_inline() {
     std::size_t i = 0;
     const std::size_t n = body_.size();
+    std::size_t line = 0;  // the line holding i (lines only move forward)
     while (i < n) {
-      std::size_t skip_to = 0;
-      if (body_[i] == '\n' || body_[i] == '\r') {
+      const char c = body_[i];
+      // Most bytes are text: skip them without any line bookkeeping.
+      if (c != '\\' && c != '`' && c != '<' && c != '[' && c != '!') {
         ++i;
         continue;
       }
-      if (in_code_block(i, skip_to)) {
-        i = skip_to;
+      while (line + 1 < lines_.size() && lines_[line + 1].begin <= i) ++line;
+      if (lines_[line].in_block) {
+        i = lines_[line].next > i ? lines_[line].next : i + 1;
         continue;
       }
-      const char c = body_[i];
       if (c == '\\' && i + 1 < n && ascii_punct(body_[i + 1])) {
         add_span(SpanKind::escape, i, i + 2);
         i += 2;
