@@ -277,3 +277,25 @@ TEST_CASE("decode_html_text", "[html]") {
   CHECK(decode_html_text("a&amp;b&lt;&#x4E2D;&#20013;&notit;&copy") == "a&b<中中¬it;©");
   CHECK(decode_html_text("&#128;&bogus;") == "€&bogus;");
 }
+
+TEST_CASE("the analysis survives hostile markup and keeps offsets in range", "[html]") {
+  static constexpr char kAlphabet[] = "<>/!-?&#x;=\"' \n\r`[]()ab1pdivbr\t@:*\\~";
+  std::uint32_t state = 12345;
+  for (int round = 0; round < 3000; ++round) {
+    std::string body;
+    const int len = 1 + static_cast<int>(state % 80);
+    for (int k = 0; k < len; ++k) {
+      state = state * 1664525u + 1013904223u;
+      body.push_back(kAlphabet[(state >> 16) % (sizeof(kAlphabet) - 1)]);
+    }
+    const std::string text = kFront + body;
+    const Document doc = parse_document("_posts/2022-01-20-x.md", text);
+    for (const auto& issue : doc.html_analysis.issues) {
+      INFO(body);
+      REQUIRE(issue.begin >= doc.body_offset);
+      REQUIRE(issue.end <= text.size());
+      REQUIRE(issue.begin <= issue.end);
+    }
+    for (const auto& link : doc.links) REQUIRE(link.end <= text.size());
+  }
+}
