@@ -22,6 +22,17 @@ std::unique_ptr<Check> make_front_matter_date_format();
 std::unique_ptr<Check> make_front_matter_date_invalid();
 std::unique_ptr<Check> make_front_matter_filename_date();
 std::unique_ptr<Check> make_front_matter_filename_skipped();
+std::unique_ptr<Check> make_html_unclosed_element();
+std::unique_ptr<Check> make_html_stray_end_tag();
+std::unique_ptr<Check> make_html_misnested();
+std::unique_ptr<Check> make_html_duplicate_attribute();
+std::unique_ptr<Check> make_html_unterminated_comment();
+std::unique_ptr<Check> make_html_invalid_character_reference();
+std::unique_ptr<Check> make_html_tokenizer_error();
+std::unique_ptr<Check> make_html_void_end_tag();
+std::unique_ptr<Check> make_html_implicitly_closed();
+std::unique_ptr<Check> make_html_disallowed_element();
+std::unique_ptr<Check> make_html_disallowed_attribute();
 }  // namespace checks
 
 namespace {
@@ -41,6 +52,17 @@ const CheckFactory kFactories[] = {
     checks::make_front_matter_date_invalid,
     checks::make_front_matter_filename_date,
     checks::make_front_matter_filename_skipped,
+    checks::make_html_unclosed_element,
+    checks::make_html_stray_end_tag,
+    checks::make_html_misnested,
+    checks::make_html_duplicate_attribute,
+    checks::make_html_unterminated_comment,
+    checks::make_html_invalid_character_reference,
+    checks::make_html_tokenizer_error,
+    checks::make_html_void_end_tag,
+    checks::make_html_implicitly_closed,
+    checks::make_html_disallowed_element,
+    checks::make_html_disallowed_attribute,
 };
 }  // namespace
 

@@ -296,7 +296,8 @@ Document parse_document(std::string path, std::string bytes, const ParseOptions&
   if (fm.state == FrontMatter::State::present) parse_front_matter_yaml(doc);
   collect_suppressions(doc);
   doc.markdown = segment_markdown(doc.bytes, doc.body_offset);
-  if (options.html) parse_body_html(doc);
+  if (options.html) doc.html_analysis = analyse_html(doc.markdown.html_view, doc.body_offset);
+  if (options.gumbo_tree) parse_body_html(doc);
   extract_links(doc);
   return doc;
 }
