@@ -40,7 +40,8 @@ al::Report golden_report() {
   report.stats.seconds = 0;
   report.root = "/golden-root";
   report.color = false;
-  for (const auto& c : checks) report.rules.push_back(&c.check->meta());
+  // The registry's metadata outlives the check instances destroyed here.
+  for (const auto& c : checks) report.rules.push_back(&al::find_check(c.check->meta().id)->meta);
   return report;
 }
 
