@@ -14,6 +14,7 @@
 #include "archive_lint/formatter.hpp"
 #include "archive_lint/git.hpp"
 #include "archive_lint/io.hpp"
+#include "archive_lint/json.hpp"
 #include "archive_lint/merge.hpp"
 #include "archive_lint/registry.hpp"
 #include "archive_lint/runner.hpp"
@@ -220,16 +221,26 @@ int run_merge(const std::vector<std::string>& inputs, const std::string& output)
 
 int run_rules(bool as_json) {
   if (as_json) {
-    std::cout << "[\n";
-    bool first = true;
+    std::string out;
+    JsonWriter w(out);
+    w.begin_array();
     for (const auto& c : registry()) {
-      std::cout << (first ? "" : ",\n")
-                << fmt::format("  {{\"id\": \"{}\", \"severity\": \"{}\", \"enabled\": {}, \"fixable\": {}, \"summary\": \"{}\"}}",
-                               c.meta.id, to_string(c.meta.default_severity), c.meta.enabled_by_default,
-                               c.meta.fixable, c.meta.summary);
-      first = false;
+      w.begin_object();
+      w.key("id").value(c.meta.id);
+      w.key("severity").value(to_string(c.meta.default_severity));
+      w.key("enabled").value(c.meta.enabled_by_default);
+      w.key("fixable").value(c.meta.fixable);
+      w.key("summary").value(c.meta.summary);
+      w.key("options").begin_array();
+      for (const auto& o : c.meta.options) {
+        w.begin_object().key("name").value(o.name).key("type").value(o.type).key("default").value(o.default_value);
+        w.key("description").value(o.description).end_object();
+      }
+      w.end_array();
+      w.end_object();
     }
-    std::cout << "\n]\n";
+    w.end_array();
+    std::cout << out << '\n';
     return kExitClean;
   }
   std::size_t width = 0;
