@@ -22,6 +22,15 @@ std::unique_ptr<Check> make_front_matter_date_format();
 std::unique_ptr<Check> make_front_matter_date_invalid();
 std::unique_ptr<Check> make_front_matter_filename_date();
 std::unique_ptr<Check> make_front_matter_filename_skipped();
+std::unique_ptr<Check> make_links_malformed();
+std::unique_ptr<Check> make_links_dead();
+std::unique_ptr<Check> make_links_forbidden();
+std::unique_ptr<Check> make_links_unreachable();
+std::unique_ptr<Check> make_links_server_error();
+std::unique_ptr<Check> make_links_redirect_loop();
+std::unique_ptr<Check> make_links_redirect();
+std::unique_ptr<Check> make_links_blocked_address();
+std::unique_ptr<Check> make_links_protocol_relative();
 }  // namespace checks
 
 namespace {
@@ -41,6 +50,15 @@ const CheckFactory kFactories[] = {
     checks::make_front_matter_date_invalid,
     checks::make_front_matter_filename_date,
     checks::make_front_matter_filename_skipped,
+    checks::make_links_malformed,
+    checks::make_links_dead,
+    checks::make_links_forbidden,
+    checks::make_links_unreachable,
+    checks::make_links_server_error,
+    checks::make_links_redirect_loop,
+    checks::make_links_redirect,
+    checks::make_links_blocked_address,
+    checks::make_links_protocol_relative,
 };
 }  // namespace
 

@@ -4,7 +4,10 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdlib>
+#include <memory>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -13,6 +16,7 @@
 #include "archive_lint/config.hpp"
 #include "archive_lint/formatter.hpp"
 #include "archive_lint/io.hpp"
+#include "archive_lint/links.hpp"
 #include "archive_lint/registry.hpp"
 #include "archive_lint/runner.hpp"
 #include "archive_lint/version.hpp"
@@ -37,7 +41,26 @@ struct CheckOptions {
   unsigned jobs = 0;
   bool quiet = false;
   bool offline = false;
+  bool links_only = false;  // `archive-lint links`: extraction and reachability only
+  LinkOverrides link_overrides;
 };
+
+// A one-line progress bar on stderr, redrawn at most ten times a second.
+LinkProgressFn make_progress_bar() {
+  if (::isatty(STDERR_FILENO) != 1) return {};
+  auto last = std::make_shared<double>(-1.0);
+  return [last](const LinkProgress& p) {
+    if (p.done != p.total && p.seconds - *last < 0.1) return;
+    *last = p.seconds;
+    const double rate = p.seconds > 0 ? static_cast<double>(p.done) / p.seconds : 0.0;
+    constexpr std::size_t kWidth = 30;
+    const std::size_t filled = p.total ? p.done * kWidth / p.total : kWidth;
+    std::cerr << fmt::format("\r[{}{}] {}/{} links, {} failing, {:.0f}/s ", std::string(filled, '#'),
+                             std::string(kWidth - filled, '.'), p.done, p.total, p.failing, rate);
+    if (p.done == p.total) std::cerr << '\n';
+    std::cerr << std::flush;
+  };
+}
 
 bool use_color(const std::string& mode, bool to_file) {
   if (mode == "always") return true;
@@ -56,8 +79,20 @@ int run_check(const CheckOptions& opt) {
     return kExitError;
   }
   std::vector<ActiveCheck> checks;
+  LinkSettings link_settings;
+  LinkRuleSeverities link_rules;
   try {
     checks = instantiate_checks(config);
+    if (opt.links_only) {
+      checks.erase(std::remove_if(checks.begin(), checks.end(),
+                                  [](const ActiveCheck& c) { return c.check->meta().family() != "links"; }),
+                   checks.end());
+    }
+    for (const auto& c : checks) {
+      if (c.check->meta().family() == "links" && c.check->meta().id != "links/malformed")
+        link_rules.rules.emplace_back(c.check->meta().id, c.severity);
+    }
+    link_settings = load_link_settings(config, opt.link_overrides);
   } catch (const ConfigError& e) {
     std::cerr << "archive-lint: " << e.what() << '\n';
     return kExitError;
@@ -72,7 +107,19 @@ int run_check(const CheckOptions& opt) {
   for (const auto& m : missing) std::cerr << "archive-lint: " << m << ": no such file or directory\n";
   if (!missing.empty()) return kExitError;
 
-  RunResult result = run_checks(files, checks, opt.jobs);
+  std::vector<DocumentLinks> links;
+  RunResult result = run_checks(files, checks, opt.jobs, link_rules.rules.empty() ? nullptr : &links);
+  if (!link_rules.rules.empty()) {
+    // Reachability: once per run, over the deduplicated links of every file.
+    std::vector<std::string> warnings;
+    const auto started = std::chrono::steady_clock::now();
+    run_link_pass(links, link_settings, link_rules, !opt.offline, result.diagnostics, warnings,
+                  make_progress_bar());
+    for (const auto& w : warnings) std::cerr << "archive-lint: warning: " << w << '\n';
+    std::sort(result.diagnostics.begin(), result.diagnostics.end(), diagnostic_less);
+    assign_fingerprints(result.diagnostics);
+    result.stats.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  }
   const Severity fail_level = *parse_severity(opt.fail_on);
 
   Report report;
@@ -162,9 +209,25 @@ int run_cli(int argc, char** argv) {
       "  archive-lint check --format sarif --output archive-lint.sarif\n"
       "  archive-lint rules\n"
       "  archive-lint explain front-matter/date-format\n"
+      "  archive-lint links _posts --max-per-host 2   # link reachability only\n"
       "\nExit codes: 0 nothing at or above --fail-on, 1 findings, 2 usage, config or I/O error.");
 
   CheckOptions opt;
+  auto add_link_options = [&opt](CLI::App* sub) {
+    sub->add_option("--timeout", opt.link_overrides.timeout, "Link check: total timeout per request, seconds (links.timeout)");
+    sub->add_option("--max-concurrency", opt.link_overrides.max_concurrency,
+                    "Link check: requests in flight overall (links.max_concurrency, default 64)");
+    sub->add_option("--max-per-host", opt.link_overrides.max_per_host,
+                    "Link check: requests in flight per host (links.max_per_host, default 4)");
+    sub->add_option("--retries", opt.link_overrides.retries, "Link check: retries after errors, 5xx and 429 (links.retries)");
+    sub->add_option("--cache", opt.link_overrides.cache,
+                    "Link cache file (links.cache, default .archive-lint/links-cache.json)");
+    sub->add_flag("--no-cache", opt.link_overrides.no_cache, "Neither read nor write the link cache");
+    sub->add_flag("--allow-private", opt.link_overrides.allow_private,
+                  "Allow connections to loopback, private and link-local addresses (links.allow_private)");
+    sub->add_option("--site-url", opt.link_overrides.site_url, "Site URL for protocol- and site-relative links (site.url)");
+    sub->add_option("--exclude", opt.link_overrides.exclude, "Skip URLs matching REGEX (repeatable; links.exclude)");
+  };
   auto* check = app.add_subcommand("check", "Check posts (files or directories; default: ./_posts or .)");
   check->add_option("paths", opt.paths, "Files and directories to check");
   check->add_option("-f,--format", opt.format, "Output format")->check(CLI::IsMember({"text", "sarif", "json"}));
@@ -175,12 +238,30 @@ int run_cli(int argc, char** argv) {
   check->add_option("-j,--jobs", opt.jobs, "Parallel jobs (default: all cores)");
   check->add_flag("-q,--quiet", opt.quiet, "Show only findings at or above --fail-on; print nothing when clean");
   check->add_option("--color", opt.color, "Colour the text output")->check(CLI::IsMember({"auto", "always", "never"}));
-  check->add_flag("--offline", opt.offline, "Run only checks that need no network (all checks in this version)");
+  check->add_flag("--offline", opt.offline, "Skip link reachability (no network access at all)");
+  add_link_options(check);
   check->footer(
       "Examples:\n"
       "  archive-lint check _posts\n"
       "  archive-lint check --format sarif -o results.sarif\n"
       "  archive-lint check --config ci.archive-lint.yml --fail-on warning");
+
+  auto* links_cmd = app.add_subcommand("links", "Check only the links of the archive: extraction and reachability");
+  links_cmd->add_option("paths", opt.paths, "Files and directories (default: ./_posts or .)");
+  links_cmd->add_option("-f,--format", opt.format, "Output format")->check(CLI::IsMember({"text", "sarif", "json"}));
+  links_cmd->add_option("-o,--output", opt.output, "Write the report to FILE (atomically) instead of stdout");
+  links_cmd->add_option("-c,--config", opt.config, "Config file (default: nearest .archive-lint.yml)");
+  links_cmd->add_option("--fail-on", opt.fail_on, "Lowest severity that makes the exit code 1")
+      ->check(CLI::IsMember({"error", "warning", "note"}));
+  links_cmd->add_option("-j,--jobs", opt.jobs, "Parallel jobs for reading files (default: all cores)");
+  links_cmd->add_flag("-q,--quiet", opt.quiet, "Show only findings at or above --fail-on");
+  links_cmd->add_option("--color", opt.color, "Colour the text output")->check(CLI::IsMember({"auto", "always", "never"}));
+  add_link_options(links_cmd);
+  links_cmd->footer(
+      "Examples:\n"
+      "  archive-lint links _posts\n"
+      "  archive-lint links --max-per-host 2 --timeout 10 --exclude '^https://www\\.linkedin\\.com/'\n"
+      "  archive-lint links --no-cache --format sarif -o links.sarif");
 
   bool rules_json = false;
   auto* rules = app.add_subcommand("rules", "List every rule with its default severity and summary");
@@ -204,6 +285,10 @@ int run_cli(int argc, char** argv) {
   }
   try {
     if (*check) return run_check(opt);
+    if (*links_cmd) {
+      opt.links_only = true;
+      return run_check(opt);
+    }
     if (*rules) return run_rules(rules_json);
     if (*explain) return run_explain(explain_id);
   } catch (const std::exception& e) {

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "archive_lint/io.hpp"
+#include "archive_lint/links.hpp"
 #include "archive_lint/registry.hpp"
 #include "archive_lint/text.hpp"
 
@@ -138,7 +139,8 @@ void check_document(const Document& doc, const std::vector<ActiveCheck>& checks,
   out.erase(kept, out.end());
 }
 
-RunResult run_checks(const std::vector<FileEntry>& files, const std::vector<ActiveCheck>& checks, unsigned jobs) {
+RunResult run_checks(const std::vector<FileEntry>& files, const std::vector<ActiveCheck>& checks, unsigned jobs,
+                     std::vector<DocumentLinks>* links_out) {
   const auto started = std::chrono::steady_clock::now();
   RunResult result;
   if (jobs == 0) jobs = std::max(1u, std::thread::hardware_concurrency());
@@ -146,6 +148,7 @@ RunResult run_checks(const std::vector<FileEntry>& files, const std::vector<Acti
   std::atomic<std::size_t> next{0};
   std::atomic<std::size_t> bytes{0};
   std::vector<std::vector<Diagnostic>> per_worker(jobs);
+  std::vector<DocumentLinks> collected(links_out ? files.size() : 0);
   auto work = [&](unsigned worker) {
     for (;;) {
       const std::size_t i = next.fetch_add(1);
@@ -153,6 +156,7 @@ RunResult run_checks(const std::vector<FileEntry>& files, const std::vector<Acti
       const Document doc = load_document(files[i].filesystem_path.string(), files[i].display_path);
       bytes += doc.bytes.size();
       check_document(doc, checks, per_worker[worker]);
+      if (links_out) collect_document_links(doc, files[i].filesystem_path.string(), collected[i]);
     }
   };
   if (jobs == 1) {
@@ -164,6 +168,11 @@ RunResult run_checks(const std::vector<FileEntry>& files, const std::vector<Acti
   }
   for (auto& v : per_worker) {
     std::move(v.begin(), v.end(), std::back_inserter(result.diagnostics));
+  }
+  if (links_out) {
+    for (auto& d : collected) {
+      if (!d.links.empty()) links_out->push_back(std::move(d));
+    }
   }
   std::sort(result.diagnostics.begin(), result.diagnostics.end(), diagnostic_less);
   assign_fingerprints(result.diagnostics);
