@@ -11,6 +11,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <ctime>
 #include <map>
 #include <mutex>
 #include <set>
@@ -185,6 +186,23 @@ class TestHttpServer {
       }
       if (count == 1) send_all(fd, response(429, "Retry-After: 1\r\n", "slow down", head));
       else send_all(fd, response(200, "", "ok", head));
+    } else if (starts("/retry-date/")) {
+      int count = 0;
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        count = static_cast<int>(times_[path].size());
+      }
+      if (count == 1) {
+        // Retry-After as an HTTP date, two seconds ahead.
+        const std::time_t when = std::time(nullptr) + 2;
+        std::tm tm{};
+        gmtime_r(&when, &tm);
+        char date[64];
+        std::strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+        send_all(fd, response(503, std::string("Retry-After: ") + date + "\r\n", "later", head));
+      } else {
+        send_all(fd, response(200, "", "ok", head));
+      }
     } else if (path == "/endless") {
       if (head) {
         send_all(fd, response(405, "", "", true));

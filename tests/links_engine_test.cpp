@@ -162,6 +162,23 @@ TEST_CASE("Each server behaviour is classified right, absolute and protocol-rela
   CHECK(server.endless_bytes_sent() < 64u * 1024 * 1024);
 }
 
+TEST_CASE("Retry-After as an HTTP date slows that host", "[links][engine][network]") {
+  TestHttpServer server;
+  EngineOptions o = test_options();
+  const auto started = std::chrono::steady_clock::now();
+  const auto results = check_urls({server.base() + "/retry-date/x", server.base() + "/ok/other"}, o);
+  REQUIRE(results.size() == 2);
+  CHECK(results[0].outcome == Outcome::ok);
+  CHECK(results[1].outcome == Outcome::ok);
+  const auto times = server.times_for("/retry-date/x");
+  REQUIRE(times.size() == 2);
+  // The date has one-second resolution: at least ~1 s, at most the cap.
+  const double gap = std::chrono::duration<double>(times[1] - times[0]).count();
+  CHECK(gap >= 0.9);
+  CHECK(gap <= 3.5);
+  CHECK(seconds_since(started) < 6);
+}
+
 TEST_CASE("An endless body is alive and read no further than the cap", "[links][engine][network]") {
   TestHttpServer server;
   EngineOptions o = test_options();
