@@ -1,6 +1,7 @@
 // The link engine against a server the test starts on 127.0.0.1. Nothing here
 // contacts any other address (the `.invalid` host fails in DNS). Every
 // request has a short timeout and every loop is bounded.
+#include <sys/resource.h>
 #include <sys/wait.h>
 
 #include <catch2/catch.hpp>
@@ -208,6 +209,30 @@ TEST_CASE("The per-host limit holds as seen by the server", "[links][engine][net
   CHECK(server.max_in_flight() >= 2);
   CHECK(took >= 0.12 * 24 / 3 * 0.9);  // it really was limited
   CHECK(took < 10);
+}
+
+TEST_CASE("The global limit holds without busy waiting", "[links][engine][network]") {
+  TestHttpServer server;
+  EngineOptions o = test_options();
+  o.max_per_host = 16;
+  o.max_concurrency = 2;
+  std::vector<std::string> urls;
+  for (int i = 0; i < 10; ++i) urls.push_back(server.base() + "/delay/150/" + std::to_string(i));
+  rusage before{};
+  ::getrusage(RUSAGE_THREAD, &before);
+  const auto started = std::chrono::steady_clock::now();
+  const auto results = check_urls(urls, o);
+  const double wall = seconds_since(started);
+  rusage after{};
+  ::getrusage(RUSAGE_THREAD, &after);
+  auto cpu = [](const rusage& r) {
+    return static_cast<double>(r.ru_utime.tv_sec + r.ru_stime.tv_sec) +
+           static_cast<double>(r.ru_utime.tv_usec + r.ru_stime.tv_usec) / 1e6;
+  };
+  for (const auto& r : results) CHECK(r.outcome == Outcome::ok);
+  CHECK(server.max_in_flight() <= 2);
+  CHECK(wall >= 0.15 * 5 * 0.9);
+  CHECK(cpu(after) - cpu(before) < wall * 0.5);  // waiting, not spinning
 }
 
 TEST_CASE("A minimum interval per host spaces requests", "[links][engine][network]") {

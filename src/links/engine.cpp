@@ -167,6 +167,8 @@ class Engine {
   Clock::time_point next_wake() const {
     auto best = Clock::time_point::max();
     for (const Job* j : delayed_) best = std::min(best, j->not_before);
+    // At the global limit only a finished transfer (a socket event) frees a slot.
+    if (active_ >= opt_.max_concurrency) return best;
     for (const auto& [key, host] : hosts_) {
       if (!host.queue.empty() && host.in_flight < opt_.max_per_host) best = std::min(best, host.next_start);
     }
