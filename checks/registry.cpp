@@ -33,6 +33,15 @@ std::unique_ptr<Check> make_html_void_end_tag();
 std::unique_ptr<Check> make_html_implicitly_closed();
 std::unique_ptr<Check> make_html_disallowed_element();
 std::unique_ptr<Check> make_html_disallowed_attribute();
+std::unique_ptr<Check> make_links_malformed();
+std::unique_ptr<Check> make_links_dead();
+std::unique_ptr<Check> make_links_forbidden();
+std::unique_ptr<Check> make_links_unreachable();
+std::unique_ptr<Check> make_links_server_error();
+std::unique_ptr<Check> make_links_redirect_loop();
+std::unique_ptr<Check> make_links_redirect();
+std::unique_ptr<Check> make_links_blocked_address();
+std::unique_ptr<Check> make_links_protocol_relative();
 }  // namespace checks
 
 namespace {
@@ -63,6 +72,15 @@ const CheckFactory kFactories[] = {
     checks::make_html_implicitly_closed,
     checks::make_html_disallowed_element,
     checks::make_html_disallowed_attribute,
+    checks::make_links_malformed,
+    checks::make_links_dead,
+    checks::make_links_forbidden,
+    checks::make_links_unreachable,
+    checks::make_links_server_error,
+    checks::make_links_redirect_loop,
+    checks::make_links_redirect,
+    checks::make_links_blocked_address,
+    checks::make_links_protocol_relative,
 };
 }  // namespace
 
