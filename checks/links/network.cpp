@@ -27,7 +27,7 @@ const CheckMeta& dead() {
       std::string("The server says the page is gone. Find the new address (the Wayback Machine helps), link an "
                   "archived copy, or remove the link. Failures are rechecked on every run; the cache remembers since "
                   "when a link has been dead.") + kOptionsNote,
-      Severity::error, {}};
+      Severity::error, {}, true, false, true};
   return m;
 }
 const CheckMeta& forbidden() {
@@ -36,7 +36,7 @@ const CheckMeta& forbidden() {
       std::string("Many sites refuse automated clients: LinkedIn answers 999, Cloudflare answers a challenge. The "
                   "page may work in a browser, so this is a warning. Check it by hand, then exclude the URL with "
                   "`links.exclude` if it is fine.") + kOptionsNote,
-      Severity::warning, {}};
+      Severity::warning, {}, true, false, true};
   return m;
 }
 const CheckMeta& unreachable() {
@@ -45,7 +45,7 @@ const CheckMeta& unreachable() {
       std::string("No HTTP answer came back; the message names the cause. A DNS failure usually means the domain "
                   "has expired; a TLS error means the certificate is invalid (verification is always on). "
                   "Timeouts and connection errors are retried with backoff before they are reported.") + kOptionsNote,
-      Severity::error, {}};
+      Severity::error, {}, true, false, true};
   return m;
 }
 const CheckMeta& server_error() {
@@ -53,7 +53,7 @@ const CheckMeta& server_error() {
       "links/server-error", "A link answers a 5xx status, still after retries",
       std::string("The server failed on every attempt (with exponential backoff and jitter between them). It may be "
                   "a passing outage: rerun later before you change the link.") + kOptionsNote,
-      Severity::error, {}};
+      Severity::error, {}, true, false, true};
   return m;
 }
 const CheckMeta& redirect_loop() {
@@ -61,7 +61,7 @@ const CheckMeta& redirect_loop() {
       "links/redirect-loop", "A link's redirects loop or exceed links.max_redirects",
       std::string("Following the Location headers leads back to a URL already visited, or goes on longer than the "
                   "limit (default 10). No reader reaches the page.") + kOptionsNote,
-      Severity::error, {}};
+      Severity::error, {}, true, false, true};
   return m;
 }
 const CheckMeta& redirect() {
@@ -70,7 +70,7 @@ const CheckMeta& redirect() {
       std::string("The target moved for good. The link still works, but every reader pays the extra round trip "
                   "and the old address may not redirect forever. The suggested fix replaces the URL with where the "
                   "permanent redirects lead.") + kOptionsNote,
-      Severity::note, {}, true, true};
+      Severity::note, {}, true, true, true};
   return m;
 }
 const CheckMeta& blocked_address() {
@@ -82,7 +82,7 @@ const CheckMeta& blocked_address() {
                   "metadata), fe80::/10, 100.64/10 or unspecified addresses. The check applies to the address "
                   "actually connected to, after DNS and on every redirect hop. Lift it with --allow-private or "
                   "`links: {allow_private: true}` when you mean to check an internal site.") + kOptionsNote,
-      Severity::warning, {}};
+      Severity::warning, {}, true, false, true};
   return m;
 }
 const CheckMeta& protocol_relative() {
@@ -92,7 +92,7 @@ const CheckMeta& protocol_relative() {
                   "a saved copy and whatever a feed reader uses. Set `links.protocol_relative: error` to require "
                   "explicit schemes; the suggested fix adds site.url's scheme. With https (the default for an https "
                   "site.url), http or both, such links are checked with that scheme instead.") + kOptionsNote,
-      Severity::error, {}, true, true};
+      Severity::error, {}, true, true, true};
   return m;
 }
 
