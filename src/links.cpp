@@ -3,9 +3,11 @@
 #include <gumbo.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstring>
 
 #include "archive_lint/document.hpp"
+#include "archive_lint/html.hpp"
 #include "archive_lint/text.hpp"
 
 namespace al {
@@ -109,11 +111,23 @@ bool is_navigation_line(std::string_view line, const std::vector<MarkdownLink>& 
 
 }  // namespace
 
+static std::string markdown_destination(std::string_view raw) {
+  std::string unescaped;
+  unescaped.reserve(raw.size());
+  for (std::size_t i = 0; i < raw.size(); ++i) {
+    if (raw[i] == '\\' && i + 1 < raw.size() && std::ispunct(static_cast<unsigned char>(raw[i + 1]))) ++i;
+    unescaped.push_back(raw[i]);
+  }
+  return unescaped.find('&') == std::string::npos ? unescaped : decode_html_text(unescaped);
+}
+
 void extract_links(Document& doc) {
   html_links(doc);
   for (const auto& m : doc.markdown.links) {
     Link link;
-    link.url = m.destination;
+    // CommonMark: backslash escapes and character references count in link
+    // destinations (`my\_site`, `?a=1&amp;b=2`), but not in autolinks.
+    link.url = m.kind == MarkdownLinkKind::autolink ? m.destination : markdown_destination(m.destination);
     link.begin = m.dest_begin;
     link.end = m.dest_end;
     link.text = m.text;

@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "archive_lint/document.hpp"
 #include "archive_lint/markdown.hpp"
 
 using namespace al;
@@ -123,4 +124,13 @@ TEST_CASE("an unterminated comment does not stop Markdown scanning", "[markdown]
 
 TEST_CASE("backslash escapes are not tags", "[markdown]") {
   CHECK(view("a \\<div> b") == "a   div> b");
+}
+
+TEST_CASE("markdown: link destinations honour backslash escapes and character references", "[markdown][links]") {
+  const al::Document doc = al::parse_document(
+      "_posts/2022-01-20-x.md",
+      "---\ntitle: x\n---\n[a](https://my\\_site.example.com/p?a=1&amp;b=2) <https://x.example/a&amp;b>\n");
+  REQUIRE(doc.links.size() == 2);
+  CHECK(doc.links[0].url == "https://my_site.example.com/p?a=1&b=2");
+  CHECK(doc.links[1].url == "https://x.example/a&amp;b");  // autolinks are taken literally
 }
