@@ -107,7 +107,7 @@ TEST_CASE("Markdown report: summary, worst host first, links with their history"
   CHECK(md.find("[!NOTE]") == std::string::npos);  // not trimmed
 }
 
-TEST_CASE("--min-failures lists a link only after N failed runs in a row", "[report]") {
+TEST_CASE("Report threshold (min-failures) lists a link only after N failed runs in a row", "[report]") {
   const LinkReportData data = sample();
   ReportOptions options;
   options.min_failures = 3;
