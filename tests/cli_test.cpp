@@ -258,6 +258,7 @@ TEST_CASE("cli: --report combines with --format and --output as documented", "[c
   r = p.cli("links --report html --output r.html --report markdown=r.md --min-failures 2");
   CHECK(r.exit_code == 0);
   CHECK(r.out.empty());
+  CHECK(r.err.empty());  // the cache is on: no warning about counting runs
   CHECK(slurp(p.dir / "r.html").rfind("<!DOCTYPE html>", 0) == 0);
   CHECK(slurp(p.dir / "r.md").find("`--min-failures 2`") != std::string::npos);
 

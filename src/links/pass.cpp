@@ -311,7 +311,7 @@ LinkPassStats run_link_pass(const std::vector<DocumentLinks>& docs, const LinkSe
       report->site_url = settings.site_url;
       report->occurrences = stats.occurrences;
       report->checked = unique.size();
-      report->has_cache = cache.has_value();
+      report->has_cache = settings.use_cache;
       for (auto& [i, rl] : failing) report->failing.push_back(std::move(rl));
       report->recovered = std::move(recovered);
       if (cache) report->history = cache->runs();
@@ -321,6 +321,7 @@ LinkPassStats run_link_pass(const std::vector<DocumentLinks>& docs, const LinkSe
     report->generated_at = now;
     report->site_url = settings.site_url;
     report->occurrences = stats.occurrences;
+    report->has_cache = network && settings.use_cache;
   }
 
   // 4. Source lines, re-read only for files with findings.
