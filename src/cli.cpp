@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
@@ -18,6 +19,7 @@
 #include "archive_lint/git.hpp"
 #include "archive_lint/io.hpp"
 #include "archive_lint/json.hpp"
+#include "archive_lint/link_report.hpp"
 #include "archive_lint/links.hpp"
 #include "archive_lint/merge.hpp"
 #include "archive_lint/registry.hpp"
@@ -48,12 +50,21 @@ struct LintOptions {
   std::string shard;  // "i/n"
   bool offline = false;
   bool links_only = false;  // `archive-lint links`: extraction and reachability only
+  bool want_report = false; // fill LintOutcome::report for --report
   LinkOverrides link_overrides;
+};
+
+// One `--report FORMAT[=FILE]`.
+struct ReportSpec {
+  std::string format;  // markdown or html
+  std::string file;    // empty: --output, or stdout
 };
 
 struct CheckOptions {
   LintOptions lint;
-  std::string format = "text";
+  std::string format;  // empty: text (and not given on the command line)
+  std::vector<std::string> reports;  // --report FORMAT[=FILE]
+  int min_failures = 1;
   std::string output;
   std::string fail_on = "error";
   std::string color = "auto";
@@ -66,6 +77,7 @@ struct LintOutcome {
   Config config;
   std::vector<ActiveCheck> checks;
   RunResult result;
+  LinkReportData report;
 };
 
 // A one-line progress bar on stderr, redrawn at most ten times a second.
@@ -149,7 +161,9 @@ LintOutcome lint(const LintOptions& opt) {
     if (c.check->meta().family() == "links" && c.check->meta().id != "links/malformed")
       link_rules.rules.emplace_back(c.check->meta().id, c.severity);
   }
-  const LinkSettings link_settings = load_link_settings(outcome.config, opt.link_overrides);
+  LinkSettings link_settings = load_link_settings(outcome.config, opt.link_overrides);
+  // A run over part of the archive would make a dip in the report's history.
+  link_settings.record_run = opt.changed_since.empty() && opt.shard.empty();
   std::vector<std::string> paths = opt.paths;
   if (paths.empty()) {
     // The archive the config belongs to: its `_posts` if there is one.
@@ -177,13 +191,49 @@ LintOutcome lint(const LintOptions& opt) {
     std::vector<std::string> warnings;
     const auto started = std::chrono::steady_clock::now();
     run_link_pass(links, link_settings, link_rules, !opt.offline, outcome.result.diagnostics, warnings,
-                  make_progress_bar());
+                  make_progress_bar(), opt.want_report ? &outcome.report : nullptr);
     for (const auto& w : warnings) std::cerr << "archive-lint: warning: " << w << '\n';
     std::sort(outcome.result.diagnostics.begin(), outcome.result.diagnostics.end(), diagnostic_less);
     assign_fingerprints(outcome.result.diagnostics);
     outcome.result.stats.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   }
+  if (opt.want_report && outcome.report.generated_at == 0) {
+    // No link to check (or every links/* rule off): an empty report.
+    outcome.report.generated_at = static_cast<std::int64_t>(std::time(nullptr));
+    outcome.report.site_url = link_settings.site_url;
+  }
   return outcome;
+}
+
+std::vector<ReportSpec> parse_reports(const CheckOptions& opt) {
+  std::vector<ReportSpec> specs;
+  std::size_t to_output = 0;
+  for (const auto& text : opt.reports) {
+    ReportSpec spec;
+    const auto eq = text.find('=');
+    spec.format = text.substr(0, eq);
+    if (eq != std::string::npos) {
+      spec.file = text.substr(eq + 1);
+      if (spec.file.empty()) throw UsageError(fmt::format("--report {}: the file name after '=' is empty", text));
+    }
+    if (spec.format != "markdown" && spec.format != "html")
+      throw UsageError(fmt::format("--report takes markdown or html, optionally =FILE; got '{}'", text));
+    if (spec.file.empty()) ++to_output;
+    specs.push_back(std::move(spec));
+  }
+  if (to_output > 1)
+    throw UsageError("only one --report can go to --output (or stdout); give the others a file: --report html=FILE");
+  if (to_output == 1 && !opt.format.empty())
+    throw UsageError("--report FORMAT writes the report in place of the findings; to get both, name the report's "
+                     "file: --report FORMAT=FILE --format " + opt.format);
+  if (!specs.empty() && opt.lint.offline)
+    throw UsageError("--report needs the link check; drop --offline");
+  return specs;
+}
+
+void write_output(const std::string& file, const std::string& content) {
+  if (file.empty() || file == "-") std::cout << content << std::flush;
+  else write_file_atomic(file, content);
 }
 
 std::string relative_or_empty(const fs::path& path, const fs::path& base) {
@@ -192,7 +242,12 @@ std::string relative_or_empty(const fs::path& path, const fs::path& base) {
   return rel.generic_string();
 }
 
-int run_check(const CheckOptions& opt) {
+int run_check(const CheckOptions& opt_in) {
+  CheckOptions opt = opt_in;
+  const std::vector<ReportSpec> reports = parse_reports(opt);
+  opt.lint.want_report = !reports.empty();
+  const bool findings_replaced = std::any_of(reports.begin(), reports.end(), [](const auto& r) { return r.file.empty(); });
+  if (opt.format.empty()) opt.format = "text";
   LintOutcome outcome = lint(opt.lint);
   const Config& config = outcome.config;
   std::vector<Diagnostic> diagnostics = std::move(outcome.result.diagnostics);
@@ -224,14 +279,24 @@ int run_check(const CheckOptions& opt) {
   }
   report.color = use_color(opt.color, !opt.output.empty());
 
+  ReportOptions report_options;
+  report_options.min_failures = opt.min_failures;
+  for (const auto& spec : reports) {
+    const std::string text = spec.format == "html" ? render_html_report(outcome.report, report_options)
+                                                   : render_markdown_report(outcome.report, report_options);
+    write_output(spec.file.empty() ? opt.output : spec.file, text);
+  }
+  if (!reports.empty() && !outcome.report.has_cache && opt.min_failures > 1) {
+    std::cerr << fmt::format("archive-lint: warning: --min-failures {} needs the link cache to count runs; without it "
+                             "no link has failed more than one run\n",
+                             opt.min_failures);
+  }
+  if (findings_replaced) return failed ? kExitFindings : kExitClean;
+
   auto formatter = make_formatter(opt.format);
   std::ostringstream rendered;
   if (!(opt.quiet && opt.format == "text" && report.diagnostics.empty())) formatter->write(report, rendered);
-  if (opt.output.empty() || opt.output == "-") {
-    std::cout << rendered.str() << std::flush;
-  } else {
-    write_file_atomic(opt.output, rendered.str());
-  }
+  write_output(opt.output, rendered.str());
   if (opt.format == "sarif" && report.diagnostics.size() > report.max_results) {
     std::cerr << fmt::format("archive-lint: warning: SARIF holds the first {} of {} results (GitHub's per-run limit)\n",
                              report.max_results, report.diagnostics.size());
@@ -341,8 +406,19 @@ void add_lint_options(CLI::App* app, LintOptions& opt) {
 
 // `check` and `links` share everything but the selection of rules.
 void add_report_options(CLI::App* app, CheckOptions& opt) {
-  app->add_option("-f,--format", opt.format, "Output format")->check(CLI::IsMember({"text", "sarif", "json", "github"}));
-  app->add_option("-o,--output", opt.output, "Write the report to FILE (atomically) instead of stdout");
+  app->add_option("-f,--format", opt.format, "Output format of the findings (default text)")
+      ->check(CLI::IsMember({"text", "sarif", "json", "github"}));
+  app->add_option("-o,--output", opt.output,
+                  "Write the findings (or the --report without =FILE) to FILE, atomically, instead of stdout");
+  auto* report = app->add_option(
+      "--report", opt.reports,
+      "Dead-link report: markdown (an issue body) or html (one self-contained page). FORMAT alone replaces the "
+      "findings output (--output or stdout); FORMAT=FILE writes it next to them. Repeatable");
+  report->type_name("FORMAT[=FILE]");
+  app->add_option("--min-failures", opt.min_failures,
+                  "Report: list a link only once it has failed N runs in a row (from the link cache; default 1)")
+      ->check(CLI::PositiveNumber)
+      ->needs(report);
   app->add_option("--fail-on", opt.fail_on, "Lowest severity that makes the exit code 1")
       ->check(CLI::IsMember({"error", "warning", "note"}));
   app->add_option("--baseline", opt.baseline, "Ignore the findings accepted in this baseline file");
@@ -390,7 +466,9 @@ int run_cli(int argc, char** argv) {
       "Examples:\n"
       "  archive-lint links _posts\n"
       "  archive-lint links --max-per-host 2 --timeout 10 --exclude '^https://www\\.linkedin\\.com/'\n"
-      "  archive-lint links --no-cache --format sarif --sarif-category archive-lint/links -o links.sarif");
+      "  archive-lint links --no-cache --format sarif --sarif-category archive-lint/links -o links.sarif\n"
+      "  archive-lint links --report markdown --output report.md --min-failures 3\n"
+      "  archive-lint links --report markdown=report.md --report html=report.html --format sarif -o links.sarif");
 
   LintOptions baseline_opt;
   std::string baseline_output = ".archive-lint-baseline.json";

@@ -245,3 +245,37 @@ TEST_CASE("cli: --version, and usage errors exit 2", "[cli]") {
   CHECK(p.cli("check --fail-on fatal").exit_code == 2);
   CHECK(p.cli("check --help").exit_code == 0);
 }
+
+TEST_CASE("cli: --report combines with --format and --output as documented", "[cli][report]") {
+  Project p;
+  // No link in the archive: the reports are empty but written, atomically, where asked.
+  auto r = p.cli("links --report markdown");
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.rfind("## Dead links: 0\n", 0) == 0);  // the report replaces the findings on stdout
+  CHECK(r.out.find("No dead links.") != std::string::npos);
+
+  r = p.cli("links --report html --output r.html --report markdown=r.md --min-failures 2");
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.empty());
+  CHECK(r.err.empty());  // the cache is on: no warning about counting runs
+  CHECK(slurp(p.dir / "r.html").rfind("<!DOCTYPE html>", 0) == 0);
+  CHECK(slurp(p.dir / "r.md").find("`--min-failures 2`") != std::string::npos);
+
+  r = p.cli("links --report markdown=r2.md --format json --output f.json");
+  CHECK(r.exit_code == 0);
+  CHECK(slurp(p.dir / "f.json").find("\"diagnostics\"") != std::string::npos);
+  CHECK(slurp(p.dir / "r2.md").find("## Dead links: 0") != std::string::npos);
+
+  // Usage errors: exit 2 with a message that says what to do.
+  for (const char* bad : {"links --report markdown --format sarif", "links --report markdown --report html",
+                          "links --report pdf", "links --report html=", "links --offline --report html",
+                          "links --min-failures 2", "links --report html=x.html --min-failures 0"}) {
+    INFO(bad);
+    r = p.cli(bad);
+    CHECK(r.exit_code == 2);
+    CHECK(!r.err.empty());
+  }
+  r = p.cli("links --report markdown --format sarif");
+  CHECK(r.err.find("--report FORMAT=FILE") != std::string::npos);
+}

@@ -13,6 +13,7 @@
 #include "archive_lint/config.hpp"
 #include "archive_lint/diagnostic.hpp"
 #include "archive_lint/document.hpp"
+#include "archive_lint/link_report.hpp"
 
 namespace al {
 
@@ -28,6 +29,7 @@ struct LinkOccurrence {
 struct DocumentLinks {
   std::string path;             // display path
   std::string filesystem_path;  // re-read for source lines of findings only
+  std::string title;            // front-matter title, for the dead-link report
   Suppressions suppressions;
   std::vector<LinkOccurrence> links;
 };
@@ -75,6 +77,9 @@ struct LinkSettings {
   std::filesystem::path cache_file = ".archive-lint/links-cache.json";
   long long cache_max_age_s = 86400;
   std::filesystem::path root = ".";
+  // Append this run to the cache's run log. Off for runs over part of the
+  // archive (--changed-since, --shard), which would skew the history.
+  bool record_run = true;
 };
 
 // CLI flags; each overrides its `links:` config key.
@@ -116,8 +121,12 @@ struct LinkPassStats {
 
 // Runs resolution (always) and reachability (when network is true), appends
 // findings to out. Cache problems are written to warnings (one line each).
+// When report is set, it receives the failing URLs with their reported
+// places, the URLs that recovered and the cache's run log (this run last),
+// for render_markdown_report and render_html_report.
 LinkPassStats run_link_pass(const std::vector<DocumentLinks>& docs, const LinkSettings& settings,
                             const LinkRuleSeverities& severities, bool network, std::vector<Diagnostic>& out,
-                            std::vector<std::string>& warnings, const LinkProgressFn& progress = {});
+                            std::vector<std::string>& warnings, const LinkProgressFn& progress = {},
+                            LinkReportData* report = nullptr);
 
 }  // namespace al

@@ -5,6 +5,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -66,7 +67,7 @@ std::string as_string(const JsonValue* v) { return v && v->is_string() ? v->as_s
 
 }  // namespace
 
-std::string LinkCache::serialize(const std::map<std::string, CacheEntry>& entries) {
+std::string LinkCache::serialize(const std::map<std::string, CacheEntry>& entries, const std::vector<RunRecord>& runs) {
   std::string out;
   JsonWriter w(out, 1);
   w.begin_object();
@@ -85,13 +86,37 @@ std::string LinkCache::serialize(const std::map<std::string, CacheEntry>& entrie
     w.end_object();
   }
   w.end_object();
+  // Added after version 1 shipped: older readers ignore the key, so the
+  // version stays 1 and caches move freely between versions.
+  if (!runs.empty()) {
+    w.key("runs").begin_array();
+    for (const auto& r : runs) {
+      w.begin_object();
+      w.key("at").value(static_cast<long long>(r.at));
+      w.key("checked").value(static_cast<unsigned long long>(r.checked));
+      w.key("dead").value(static_cast<unsigned long long>(r.dead));
+      w.key("unreachable").value(static_cast<unsigned long long>(r.unreachable));
+      w.key("other").value(static_cast<unsigned long long>(r.other));
+      w.key("new").value(static_cast<unsigned long long>(r.newly_failing));
+      w.key("recovered").value(static_cast<unsigned long long>(r.recovered));
+      w.end_object();
+    }
+    w.end_array();
+  }
   w.end_object();
   out.push_back('\n');
   return out;
 }
 
 bool LinkCache::deserialize(std::string_view text, std::map<std::string, CacheEntry>& out, std::string& error) {
+  std::vector<RunRecord> runs;
+  return deserialize(text, out, runs, error);
+}
+
+bool LinkCache::deserialize(std::string_view text, std::map<std::string, CacheEntry>& out, std::vector<RunRecord>& runs,
+                            std::string& error) {
   out.clear();
+  runs.clear();
   JsonValue root;
   try {
     root = parse_json(text);
@@ -132,11 +157,40 @@ bool LinkCache::deserialize(std::string_view text, std::map<std::string, CacheEn
     e.detail = as_string(v.find("detail"));
     out[url] = std::move(e);
   }
+  if (const JsonValue* log = root.find("runs")) {
+    if (!log->is_array()) {
+      error = "\"runs\" is not an array";
+      return false;
+    }
+    for (const auto& v : log->as_array()) {
+      const JsonValue* at = v.is_object() ? v.find("at") : nullptr;
+      if (!at || !at->is_number()) {
+        error = "a \"runs\" record has no \"at\" time";
+        return false;
+      }
+      RunRecord r;
+      auto count = [&](const char* key) {
+        const std::int64_t n = as_int(v.find(key));
+        return static_cast<std::uint64_t>(n > 0 ? n : 0);
+      };
+      r.at = as_int(at);
+      r.checked = count("checked");
+      r.dead = count("dead");
+      r.unreachable = count("unreachable");
+      r.other = count("other");
+      r.newly_failing = count("new");
+      r.recovered = count("recovered");
+      runs.push_back(r);
+    }
+    std::stable_sort(runs.begin(), runs.end(), [](const RunRecord& a, const RunRecord& b) { return a.at < b.at; });
+    if (runs.size() > kMaxRuns) runs.erase(runs.begin(), runs.end() - static_cast<std::ptrdiff_t>(kMaxRuns));
+  }
   return true;
 }
 
 void LinkCache::load(std::vector<std::string>& warnings) {
   entries_.clear();
+  runs_.clear();
   std::error_code ec;
   if (!fs::exists(file_, ec)) return;
   std::string error;
@@ -149,8 +203,9 @@ void LinkCache::load(std::vector<std::string>& warnings) {
     warnings.push_back(fmt::format("link cache {}: cannot read ({}); checking every link", file_.string(), error));
     return;
   }
-  if (!deserialize(*text, entries_, error)) {
+  if (!deserialize(*text, entries_, runs_, error)) {
     entries_.clear();
+    runs_.clear();
     warnings.push_back(fmt::format("link cache {} is corrupt ({}); it will be rebuilt", file_.string(), error));
   }
 }
@@ -182,7 +237,7 @@ void LinkCache::record(const std::string& url, const CheckResult& result, std::i
 }
 
 void LinkCache::save(std::vector<std::string>& warnings) {
-  if (updated_.empty()) return;
+  if (updated_.empty() && !has_pending_run_) return;
   std::error_code ec;
   if (file_.has_parent_path()) fs::create_directories(file_.parent_path(), ec);
   FileLock lock(file_);
@@ -192,16 +247,27 @@ void LinkCache::save(std::vector<std::string>& warnings) {
   }
   // Another run may have saved since we loaded: start from the file as it is now.
   std::map<std::string, CacheEntry> merged;
+  std::vector<RunRecord> runs;
   std::string error;
   if (auto text = read_file(file_, error)) {
-    if (!deserialize(*text, merged, error)) merged.clear();
+    if (!deserialize(*text, merged, runs, error)) {
+      merged.clear();
+      runs.clear();
+    }
+  }
+  if (has_pending_run_) {
+    // Keep the log in time order even when runs finish out of order.
+    const auto at = std::upper_bound(runs.begin(), runs.end(), pending_run_.at,
+                                     [](std::int64_t t, const RunRecord& r) { return t < r.at; });
+    runs.insert(at, pending_run_);
+    if (runs.size() > kMaxRuns) runs.erase(runs.begin(), runs.end() - static_cast<std::ptrdiff_t>(kMaxRuns));
   }
   for (const auto& [url, e] : updated_) {
     const auto it = merged.find(url);
     if (it == merged.end() || it->second.checked_at <= e.checked_at) merged[url] = e;
   }
   try {
-    write_file_atomic(file_, serialize(merged));
+    write_file_atomic(file_, serialize(merged, runs));
   } catch (const std::exception& e) {
     warnings.push_back(fmt::format("link cache not saved: {}", e.what()));
   }

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "archive_lint/link_report.hpp"
 #include "links/engine.hpp"
 
 namespace al::links {
@@ -21,6 +22,10 @@ struct CacheEntry {
   std::string detail;
 };
 
+// The run log keeps the last kMaxRuns runs (oldest first) for the report's
+// chart of dead links over time.
+inline constexpr std::size_t kMaxRuns = 90;
+
 class LinkCache {
  public:
   explicit LinkCache(std::filesystem::path file) : file_(std::move(file)) {}
@@ -35,16 +40,28 @@ class LinkCache {
   // written it meanwhile) and replaces it atomically, under `<file>.lock`.
   void save(std::vector<std::string>& warnings);
 
-  const std::map<std::string, CacheEntry>& entries() const { return entries_; }
+  // Appends this run to the run log on save (merged with other runs' logs).
+  void record_run(const RunRecord& run) { pending_run_ = run; has_pending_run_ = true; }
 
-  static std::string serialize(const std::map<std::string, CacheEntry>& entries);
-  // False and error set when text is not a valid cache.
+  const std::map<std::string, CacheEntry>& entries() const { return entries_; }
+  // The run log as loaded, oldest first (this run's record not included).
+  const std::vector<RunRecord>& runs() const { return runs_; }
+
+  static std::string serialize(const std::map<std::string, CacheEntry>& entries,
+                               const std::vector<RunRecord>& runs = {});
+  // False and error set when text is not a valid cache. A file without a run
+  // log (written before there was one) is valid and has no runs.
   static bool deserialize(std::string_view text, std::map<std::string, CacheEntry>& out, std::string& error);
+  static bool deserialize(std::string_view text, std::map<std::string, CacheEntry>& out, std::vector<RunRecord>& runs,
+                          std::string& error);
 
  private:
   std::filesystem::path file_;
   std::map<std::string, CacheEntry> entries_;
   std::map<std::string, CacheEntry> updated_;
+  std::vector<RunRecord> runs_;
+  RunRecord pending_run_;
+  bool has_pending_run_ = false;
 };
 
 }  // namespace al::links

@@ -2,6 +2,7 @@
 // one engine run over the unique URLs, and findings at every occurrence.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <map>
@@ -24,6 +25,11 @@ bool collect_document_links(const Document& doc, const std::string& filesystem_p
   out.path = doc.path;
   out.filesystem_path = filesystem_path;
   out.suppressions = doc.suppressions;
+  out.title.clear();
+  if (doc.front_matter.ok()) {
+    if (const FrontMatterKey* title = doc.front_matter.find("title"); title && title->value.IsScalar())
+      out.title = title->value.Scalar();
+  }
   out.links.clear();
   for (const auto& link : doc.links) {
     const LinkForm form = links::classify_link(link.url);
@@ -79,7 +85,8 @@ struct Pending {
 
 LinkPassStats run_link_pass(const std::vector<DocumentLinks>& docs, const LinkSettings& settings,
                             const LinkRuleSeverities& severities, bool network, std::vector<Diagnostic>& out,
-                            std::vector<std::string>& warnings, const LinkProgressFn& progress) {
+                            std::vector<std::string>& warnings, const LinkProgressFn& progress,
+                            LinkReportData* report) {
   LinkPassStats stats;
   Url site;
   std::string error;
@@ -88,12 +95,13 @@ LinkPassStats run_link_pass(const std::vector<DocumentLinks>& docs, const LinkSe
     return stats;
   }
   std::vector<Pending> pending;
-  auto add = [&](std::size_t d, std::size_t l, std::string_view rule, std::string message, std::optional<Fix> fix = {}) {
+  auto add = [&](std::size_t d, std::size_t l, std::string_view rule, std::string message,
+                 std::optional<Fix> fix = {}) -> bool {
     const Severity* sev = severities.find(rule);
-    if (!sev) return;
+    if (!sev) return false;
     const DocumentLinks& doc = docs[d];
     const LinkOccurrence& link = doc.links[l];
-    if (doc.suppressions.covers(rule, link.start.line)) return;
+    if (doc.suppressions.covers(rule, link.start.line)) return false;
     Pending p;
     p.doc = d;
     p.link = l;
@@ -105,6 +113,7 @@ LinkPassStats run_link_pass(const std::vector<DocumentLinks>& docs, const LinkSe
     p.diagnostic.end = link.end;
     p.diagnostic.fix = std::move(fix);
     pending.push_back(std::move(p));
+    return true;
   };
 
   // 1. Resolve every occurrence.
@@ -176,10 +185,15 @@ LinkPassStats run_link_pass(const std::vector<DocumentLinks>& docs, const LinkSe
   std::vector<bool> have(unique.size(), false);
   const auto now = static_cast<std::int64_t>(std::time(nullptr));
   std::optional<links::LinkCache> cache;
+  std::vector<std::optional<links::CacheEntry>> previous;  // the cache before this run, per unique URL
   if (network && !unique.empty()) {
     if (settings.use_cache) {
       cache.emplace(settings.cache_file);
       cache->load(warnings);
+      previous.resize(unique.size());
+      for (std::size_t i = 0; i < unique.size(); ++i) {
+        if (const links::CacheEntry* e = cache->find(unique[i])) previous[i] = *e;
+      }
       for (std::size_t i = 0; i < unique.size(); ++i) {
         const links::CacheEntry* e = cache->find(unique[i]);
         if (!e || !links::is_alive(e->outcome) || now - e->checked_at >= settings.cache_max_age_s || now < e->checked_at)
@@ -207,10 +221,10 @@ LinkPassStats run_link_pass(const std::vector<DocumentLinks>& docs, const LinkSe
       have[where[k]] = true;
       if (cache) cache->record(fetch[k], results[where[k]], now);
     }
-    if (cache) cache->save(warnings);
   }
 
-  // 3. Findings at every occurrence.
+  // 3. Findings at every occurrence; the report keeps the places reported.
+  std::map<std::size_t, ReportLink> failing;  // unique index -> link
   for (std::size_t d = 0; d < docs.size() && network; ++d) {
     for (std::size_t l = 0; l < docs[d].links.size(); ++l) {
       const Resolved& r = resolved[d][l];
@@ -239,8 +253,75 @@ LinkPassStats run_link_pass(const std::vector<DocumentLinks>& docs, const LinkSe
       std::optional<Fix> fix;
       if (chosen->outcome == Outcome::redirect && !chosen->redirect_to.empty())
         fix = Fix{"use the new URL", link.start.offset, link.end.offset, chosen->redirect_to};
-      add(d, l, rule_for(chosen->outcome), std::move(message), std::move(fix));
+      if (!add(d, l, rule_for(chosen->outcome), std::move(message), std::move(fix)) || links::is_alive(chosen->outcome))
+        continue;
+      const std::size_t i = index_of.at(chosen_url);
+      ReportLink& rl = failing[i];
+      if (rl.url.empty()) {
+        rl.url = chosen_url;
+        Url u;
+        std::string ignored;
+        rl.host = links::parse_http_url(chosen_url, u, ignored) ? u.host_key() : std::string();
+        rl.outcome = std::string(links::to_string(chosen->outcome));
+        rl.status = chosen->status;
+        rl.detail = chosen->detail;
+        rl.failures = 1;
+        rl.first_failure = now;
+        if (const links::CacheEntry* e = cache ? cache->find(chosen_url) : nullptr; e && !links::is_alive(e->outcome)) {
+          rl.failures = std::max(1, e->failures);
+          if (e->first_failure > 0) rl.first_failure = e->first_failure;
+        }
+      }
+      rl.occurrences.push_back({docs[d].path, docs[d].title, link.start.line, link.start.column, link.url});
     }
+  }
+
+  // The run log and the report: what failed, what is new, what recovered.
+  if (network && !unique.empty()) {
+    RunRecord run;
+    run.at = now;
+    run.checked = unique.size();
+    for (const auto& [i, rl] : failing) {
+      const std::string_view category = report_category(rl.outcome);
+      (category == "dead" ? run.dead : category == "unreachable" ? run.unreachable : run.other) += 1;
+      run.newly_failing += rl.failures == 1 ? 1 : 0;
+    }
+    std::vector<RecoveredLink> recovered;
+    for (std::size_t i = 0; i < previous.size(); ++i) {
+      if (!previous[i] || links::is_alive(previous[i]->outcome) || previous[i]->failures <= 0 || !have[i] ||
+          !links::is_alive(results[i].outcome))
+        continue;
+      RecoveredLink r;
+      r.url = unique[i];
+      Url u;
+      std::string ignored;
+      r.host = links::parse_http_url(unique[i], u, ignored) ? u.host_key() : std::string();
+      r.previous_outcome = std::string(links::to_string(previous[i]->outcome));
+      r.previous_failures = previous[i]->failures;
+      r.previous_first_failure = previous[i]->first_failure;
+      recovered.push_back(std::move(r));
+    }
+    run.recovered = recovered.size();
+    if (cache) {
+      if (settings.record_run) cache->record_run(run);
+      cache->save(warnings);
+    }
+    if (report) {
+      report->generated_at = now;
+      report->site_url = settings.site_url;
+      report->occurrences = stats.occurrences;
+      report->checked = unique.size();
+      report->has_cache = settings.use_cache;
+      for (auto& [i, rl] : failing) report->failing.push_back(std::move(rl));
+      report->recovered = std::move(recovered);
+      if (cache) report->history = cache->runs();
+      if (!cache || settings.record_run) report->history.push_back(run);
+    }
+  } else if (report) {
+    report->generated_at = now;
+    report->site_url = settings.site_url;
+    report->occurrences = stats.occurrences;
+    report->has_cache = network && settings.use_cache;
   }
 
   // 4. Source lines, re-read only for files with findings.
