@@ -22,6 +22,12 @@ std::unique_ptr<Check> make_front_matter_date_format();
 std::unique_ptr<Check> make_front_matter_date_invalid();
 std::unique_ptr<Check> make_front_matter_filename_date();
 std::unique_ptr<Check> make_front_matter_filename_skipped();
+std::unique_ptr<Check> make_attribution_marker_missing();
+std::unique_ptr<Check> make_attribution_marker_repeated();
+std::unique_ptr<Check> make_attribution_marker_position();
+std::unique_ptr<Check> make_attribution_source_mismatch();
+std::unique_ptr<Check> make_attribution_backlink_mismatch();
+std::unique_ptr<Check> make_attribution_source_link_missing();
 }  // namespace checks
 
 namespace {
@@ -41,6 +47,12 @@ const CheckFactory kFactories[] = {
     checks::make_front_matter_date_invalid,
     checks::make_front_matter_filename_date,
     checks::make_front_matter_filename_skipped,
+    checks::make_attribution_marker_missing,
+    checks::make_attribution_marker_repeated,
+    checks::make_attribution_marker_position,
+    checks::make_attribution_source_mismatch,
+    checks::make_attribution_backlink_mismatch,
+    checks::make_attribution_source_link_missing,
 };
 }  // namespace
 

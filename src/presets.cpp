@@ -28,6 +28,22 @@ rules:
       tags: string-or-list
   front-matter/date-format:
     formats: ["%Y-%m-%d %H:%M:%S %z"]
+attribution:
+  marker:
+    pattern: '（文章来源：(?<source>[^）]+)）'
+    element: p.em_media
+    count: 1
+    position: end
+  agree:
+    tags: '{source}新闻'
+    backlink_text: '返回{source}新闻'
+    backlink_url:
+      - '//finews.withounder.com/category/{category}.html'
+      - '//finews.withounder.com/{category}/'
+  categories:
+    emnews:
+      marker: none
+      require_source_link: true
 )"},
   };
   return all;

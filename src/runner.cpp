@@ -51,6 +51,7 @@ std::vector<ActiveCheck> instantiate_checks(const Config& config) {
       overlay(it->second, enabled, severity, options);
     if (!enabled) continue;
     auto check = registered.make();
+    check->configure_shared(config);
     try {
       check->configure(options);
     } catch (const OptionError& e) {
