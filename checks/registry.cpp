@@ -28,6 +28,9 @@ std::unique_ptr<Check> make_attribution_marker_position();
 std::unique_ptr<Check> make_attribution_source_mismatch();
 std::unique_ptr<Check> make_attribution_backlink_mismatch();
 std::unique_ptr<Check> make_attribution_source_link_missing();
+std::unique_ptr<Check> make_archive_duplicate_post();
+std::unique_ptr<Check> make_archive_permalink_collision();
+std::unique_ptr<Check> make_archive_singleton_category();
 }  // namespace checks
 
 namespace {
@@ -53,6 +56,9 @@ const CheckFactory kFactories[] = {
     checks::make_attribution_source_mismatch,
     checks::make_attribution_backlink_mismatch,
     checks::make_attribution_source_link_missing,
+    checks::make_archive_duplicate_post,
+    checks::make_archive_permalink_collision,
+    checks::make_archive_singleton_category,
 };
 }  // namespace
 

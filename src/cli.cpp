@@ -10,6 +10,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "archive_lint/archive.hpp"
 #include "archive_lint/config.hpp"
 #include "archive_lint/formatter.hpp"
 #include "archive_lint/io.hpp"
@@ -73,6 +74,8 @@ int run_check(const CheckOptions& opt) {
   if (!missing.empty()) return kExitError;
 
   RunResult result = run_checks(files, checks, opt.jobs);
+  for (const auto& w : run_archive_stage(files, checks, config, opt.jobs, result).warnings)
+    std::cerr << "archive-lint: warning: " << w << '\n';
   const Severity fail_level = *parse_severity(opt.fail_on);
 
   Report report;

@@ -10,6 +10,7 @@
 #include <set>
 #include <thread>
 
+#include "archive_lint/archive.hpp"
 #include "archive_lint/io.hpp"
 #include "archive_lint/registry.hpp"
 #include "archive_lint/text.hpp"
@@ -147,6 +148,9 @@ RunResult run_checks(const std::vector<FileEntry>& files, const std::vector<Acti
   std::atomic<std::size_t> next{0};
   std::atomic<std::size_t> bytes{0};
   std::vector<std::vector<Diagnostic>> per_worker(jobs);
+  // Archive checks index every post; the documents parsed here feed that index.
+  const bool want_records = has_archive_checks(checks);
+  std::vector<std::vector<PostRecord>> records(jobs);
   auto work = [&](unsigned worker) {
     for (;;) {
       const std::size_t i = next.fetch_add(1);
@@ -154,6 +158,8 @@ RunResult run_checks(const std::vector<FileEntry>& files, const std::vector<Acti
       const Document doc = load_document(files[i].filesystem_path.string(), files[i].display_path);
       bytes += doc.bytes.size();
       check_document(doc, checks, per_worker[worker]);
+      if (want_records && doc.readable && doc.is_post())
+        records[worker].push_back(make_post_record(doc, files[i].filesystem_path));
     }
   };
   if (jobs == 1) {
@@ -166,6 +172,7 @@ RunResult run_checks(const std::vector<FileEntry>& files, const std::vector<Acti
   for (auto& v : per_worker) {
     std::move(v.begin(), v.end(), std::back_inserter(result.diagnostics));
   }
+  for (auto& v : records) std::move(v.begin(), v.end(), std::back_inserter(result.posts));
   std::sort(result.diagnostics.begin(), result.diagnostics.end(), diagnostic_less);
   assign_fingerprints(result.diagnostics);
   result.stats.files = files.size();
