@@ -31,6 +31,9 @@ std::unique_ptr<Check> make_attribution_source_link_missing();
 std::unique_ptr<Check> make_archive_duplicate_post();
 std::unique_ptr<Check> make_archive_permalink_collision();
 std::unique_ptr<Check> make_archive_singleton_category();
+std::unique_ptr<Check> make_jekyll_liquid_syntax();
+std::unique_ptr<Check> make_jekyll_future_date();
+std::unique_ptr<Check> make_jekyll_front_matter_unreadable();
 }  // namespace checks
 
 namespace {
@@ -59,6 +62,9 @@ const CheckFactory kFactories[] = {
     checks::make_archive_duplicate_post,
     checks::make_archive_permalink_collision,
     checks::make_archive_singleton_category,
+    checks::make_jekyll_liquid_syntax,
+    checks::make_jekyll_future_date,
+    checks::make_jekyll_front_matter_unreadable,
 };
 }  // namespace
 
