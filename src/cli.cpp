@@ -6,14 +6,16 @@
 
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <sstream>
 
 #include "archive_lint/archive.hpp"
+#include "archive_lint/baseline.hpp"
 #include "archive_lint/config.hpp"
 #include "archive_lint/formatter.hpp"
+#include "archive_lint/git.hpp"
 #include "archive_lint/io.hpp"
+#include "archive_lint/merge.hpp"
 #include "archive_lint/registry.hpp"
 #include "archive_lint/runner.hpp"
 #include "archive_lint/version.hpp"
@@ -28,16 +30,36 @@ constexpr int kExitClean = 0;
 constexpr int kExitFindings = 1;
 constexpr int kExitError = 2;
 
-struct CheckOptions {
+// Raised for problems that end the run with exit code 2 after a message.
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// What selects and checks files; shared by `check` and `baseline`.
+struct LintOptions {
   std::vector<std::string> paths;
+  std::string config;
+  unsigned jobs = 0;
+  std::string changed_since;
+  std::string shard;  // "i/n"
+  bool offline = false;
+};
+
+struct CheckOptions {
+  LintOptions lint;
   std::string format = "text";
   std::string output;
-  std::string config;
   std::string fail_on = "error";
   std::string color = "auto";
-  unsigned jobs = 0;
+  std::string sarif_category;
+  std::string baseline;
   bool quiet = false;
-  bool offline = false;
+};
+
+struct LintOutcome {
+  Config config;
+  std::vector<ActiveCheck> checks;
+  RunResult result;
 };
 
 bool use_color(const std::string& mode, bool to_file) {
@@ -48,43 +70,110 @@ bool use_color(const std::string& mode, bool to_file) {
   return ::isatty(STDOUT_FILENO) == 1;
 }
 
-int run_check(const CheckOptions& opt) {
-  Config config;
+std::pair<unsigned, unsigned> parse_shard(const std::string& text) {
+  const auto slash = text.find('/');
   try {
-    config = load_config(opt.config.empty() ? std::nullopt : std::optional<fs::path>(opt.config), fs::current_path());
-  } catch (const ConfigError& e) {
-    std::cerr << "archive-lint: " << e.what() << '\n';
-    return kExitError;
+    if (slash != std::string::npos) {
+      const unsigned long i = std::stoul(text.substr(0, slash));
+      const unsigned long n = std::stoul(text.substr(slash + 1));
+      if (n >= 1 && i >= 1 && i <= n && n <= 100000) return {static_cast<unsigned>(i), static_cast<unsigned>(n)};
+    }
+  } catch (const std::exception&) {
   }
-  std::vector<ActiveCheck> checks;
+  throw UsageError(fmt::format("--shard takes I/N with 1 <= I <= N, got '{}'", text));
+}
+
+void restrict_to_changed(std::vector<FileEntry>& files, const Config& config, const std::string& ref) {
+  const auto repo = find_repository_root(config.root);
+  if (!repo) throw UsageError(fmt::format("--changed-since: {} is not inside a git repository", config.root.string()));
+  std::map<fs::path, AddedLines> changed;
   try {
-    checks = instantiate_checks(config);
-  } catch (const ConfigError& e) {
-    std::cerr << "archive-lint: " << e.what() << '\n';
-    return kExitError;
+    changed = changed_since(*repo, ref);
+  } catch (const GitError& e) {
+    throw UsageError(fmt::format("--changed-since {}: {}", ref, e.what()));
   }
+  std::vector<FileEntry> kept;
+  for (auto& f : files) {
+    std::error_code ec;
+    const fs::path abs = fs::weakly_canonical(fs::absolute(f.filesystem_path), ec);
+    auto it = changed.find(abs);
+    if (it == changed.end()) it = changed.find(fs::absolute(f.filesystem_path).lexically_normal());
+    if (it == changed.end()) continue;
+    f.added_lines = it->second;
+    kept.push_back(std::move(f));
+  }
+  files = std::move(kept);
+}
+
+LintOutcome lint(const LintOptions& opt) {
+  LintOutcome outcome;
+  // Like ruff: without --config, look upwards from the first path given.
+  fs::path start = fs::current_path();
+  if (opt.config.empty() && !opt.paths.empty()) {
+    std::error_code ec;
+    const fs::path first = fs::absolute(opt.paths.front(), ec);
+    start = fs::is_directory(first, ec) ? first : first.parent_path();
+  }
+  outcome.config = load_config(opt.config.empty() ? std::nullopt : std::optional<fs::path>(opt.config), start);
+  outcome.checks = instantiate_checks(outcome.config);
   std::vector<std::string> paths = opt.paths;
   if (paths.empty()) {
+    // The archive the config belongs to: its `_posts` if there is one.
     std::error_code ec;
-    paths.push_back(fs::is_directory("_posts", ec) ? "_posts" : ".");
+    fs::path base = opt.config.empty() ? fs::path(".") : fs::relative(outcome.config.root, fs::current_path(), ec);
+    if (base.empty()) base = ".";
+    paths.push_back(fs::is_directory(base / "_posts", ec) ? (base / "_posts").string() : base.string());
   }
   std::vector<std::string> missing;
-  const auto files = collect_files(paths, config, missing);
-  for (const auto& m : missing) std::cerr << "archive-lint: " << m << ": no such file or directory\n";
-  if (!missing.empty()) return kExitError;
-
-  RunResult result = run_checks(files, checks, opt.jobs);
-  for (const auto& w : run_archive_stage(files, checks, config, opt.jobs, result).warnings)
+  auto files = collect_files(paths, outcome.config, missing);
+  if (!missing.empty()) {
+    std::string list;
+    for (const auto& m : missing) list += (list.empty() ? "" : ", ") + m;
+    throw UsageError(fmt::format("no such file or directory: {}", list));
+  }
+  if (!opt.changed_since.empty()) restrict_to_changed(files, outcome.config, opt.changed_since);
+  if (!opt.shard.empty()) {
+    const auto [index, count] = parse_shard(opt.shard);
+    keep_shard(files, index, count);
+  }
+  outcome.result = run_checks(files, outcome.checks, opt.jobs);
+  for (const auto& w : run_archive_stage(files, outcome.checks, outcome.config, opt.jobs, outcome.result).warnings)
     std::cerr << "archive-lint: warning: " << w << '\n';
+  return outcome;
+}
+
+std::string relative_or_empty(const fs::path& path, const fs::path& base) {
+  const fs::path rel = fs::absolute(path).lexically_normal().lexically_relative(fs::absolute(base).lexically_normal());
+  if (rel.empty() || rel == "." || *rel.begin() == "..") return {};
+  return rel.generic_string();
+}
+
+int run_check(const CheckOptions& opt) {
+  LintOutcome outcome = lint(opt.lint);
+  const Config& config = outcome.config;
+  std::vector<Diagnostic> diagnostics = std::move(outcome.result.diagnostics);
+  std::size_t baselined = 0;
+  if (!opt.baseline.empty()) {
+    try {
+      baselined = Baseline::load(opt.baseline).filter(diagnostics);
+    } catch (const std::runtime_error& e) {
+      throw UsageError(e.what());
+    }
+  }
   const Severity fail_level = *parse_severity(opt.fail_on);
 
   Report report;
-  report.stats = result.stats;
-  report.root = fs::absolute(config.root).lexically_normal();
-  for (const auto& c : checks) report.rules.push_back(&c.check->meta());
+  report.stats = outcome.result.stats;
+  const fs::path config_root = fs::absolute(config.root).lexically_normal();
+  const auto repo = find_repository_root(config_root);
+  report.root = repo ? *repo : config_root;
+  report.repo_prefix = repo ? relative_or_empty(config_root, *repo) : std::string();
+  report.display_prefix = relative_or_empty(config_root, fs::current_path());
+  report.automation_id = opt.sarif_category;
+  for (const auto& c : outcome.checks) report.rules.push_back(&c.check->meta());
   std::sort(report.rules.begin(), report.rules.end(), [](auto* a, auto* b) { return a->id < b->id; });
   bool failed = false;
-  for (auto& d : result.diagnostics) {
+  for (auto& d : diagnostics) {
     failed |= d.severity >= fail_level;
     if (opt.quiet && d.severity < fail_level) continue;
     report.diagnostics.push_back(std::move(d));
@@ -97,14 +186,39 @@ int run_check(const CheckOptions& opt) {
   if (opt.output.empty() || opt.output == "-") {
     std::cout << rendered.str() << std::flush;
   } else {
-    try {
-      write_file_atomic(opt.output, rendered.str());
-    } catch (const std::exception& e) {
-      std::cerr << "archive-lint: " << e.what() << '\n';
-      return kExitError;
-    }
+    write_file_atomic(opt.output, rendered.str());
+  }
+  if (opt.format == "sarif" && report.diagnostics.size() > report.max_results) {
+    std::cerr << fmt::format("archive-lint: warning: SARIF holds the first {} of {} results (GitHub's per-run limit)\n",
+                             report.max_results, report.diagnostics.size());
+  }
+  if (baselined > 0 && !opt.quiet) {
+    std::cerr << fmt::format("archive-lint: {} finding{} accepted by the baseline {}\n", baselined,
+                             baselined == 1 ? "" : "s", opt.baseline);
   }
   return failed ? kExitFindings : kExitClean;
+}
+
+int run_baseline(const LintOptions& lint_opt, const std::string& output) {
+  LintOutcome outcome = lint(lint_opt);
+  const Baseline baseline = Baseline::from(outcome.result.diagnostics);
+  write_file_atomic(output, baseline.serialise());
+  std::cerr << fmt::format("archive-lint: wrote {} finding{} to {}\n", baseline.size(), baseline.size() == 1 ? "" : "s",
+                           output);
+  return kExitClean;
+}
+
+int run_merge(const std::vector<std::string>& inputs, const std::string& output) {
+  std::vector<fs::path> files(inputs.begin(), inputs.end());
+  std::string merged;
+  try {
+    merged = merge_reports(files);
+  } catch (const std::runtime_error& e) {
+    throw UsageError(e.what());
+  }
+  if (output.empty() || output == "-") std::cout << merged;
+  else write_file_atomic(output, merged);
+  return kExitClean;
 }
 
 int run_rules(bool as_json) {
@@ -132,10 +246,7 @@ int run_rules(bool as_json) {
 
 int run_explain(const std::string& id) {
   const RegisteredCheck* c = find_check(id);
-  if (!c) {
-    std::cerr << "archive-lint: unknown rule '" << id << "' (see `archive-lint rules`)\n";
-    return kExitError;
-  }
+  if (!c) throw UsageError(fmt::format("unknown rule '{}' (see `archive-lint rules`)", id));
   const CheckMeta& m = c->meta;
   std::cout << m.id << ": " << m.summary << "\n\n";
   std::cout << "Default severity: " << to_string(m.default_severity)
@@ -152,6 +263,16 @@ int run_explain(const std::string& id) {
   return kExitClean;
 }
 
+void add_lint_options(CLI::App* app, LintOptions& opt) {
+  app->add_option("paths", opt.paths, "Files and directories to check (default: the config's _posts, or .)");
+  app->add_option("-c,--config", opt.config, "Config file (default: nearest .archive-lint.yml)");
+  app->add_option("-j,--jobs", opt.jobs, "Parallel jobs (default: all cores)");
+  app->add_option("--changed-since", opt.changed_since,
+                  "Only files changed since the merge base of REF and HEAD (committed, staged, unstaged or untracked)");
+  app->add_option("--shard", opt.shard, "Only shard I of N (I/N), by a stable hash of the path");
+  app->add_flag("--offline", opt.offline, "Run only checks that need no network (all checks in this version)");
+}
+
 }  // namespace
 
 int run_cli(int argc, char** argv) {
@@ -162,28 +283,43 @@ int run_cli(int argc, char** argv) {
       "Examples:\n"
       "  archive-lint check                       # the posts under ./_posts\n"
       "  archive-lint check _posts/2022-01-20-x.md --fail-on warning\n"
-      "  archive-lint check --format sarif --output archive-lint.sarif\n"
+      "  archive-lint check --format sarif --sarif-category archive-lint/pr --output archive-lint.sarif\n"
+      "  archive-lint check --changed-since origin/main --baseline .archive-lint-baseline.json\n"
+      "  archive-lint baseline                    # accept today's findings\n"
       "  archive-lint rules\n"
       "  archive-lint explain front-matter/date-format\n"
       "\nExit codes: 0 nothing at or above --fail-on, 1 findings, 2 usage, config or I/O error.");
 
   CheckOptions opt;
-  auto* check = app.add_subcommand("check", "Check posts (files or directories; default: ./_posts or .)");
-  check->add_option("paths", opt.paths, "Files and directories to check");
-  check->add_option("-f,--format", opt.format, "Output format")->check(CLI::IsMember({"text", "sarif", "json"}));
+  auto* check = app.add_subcommand("check", "Check posts");
+  add_lint_options(check, opt.lint);
+  check->add_option("-f,--format", opt.format, "Output format")->check(CLI::IsMember({"text", "sarif", "json", "github"}));
   check->add_option("-o,--output", opt.output, "Write the report to FILE (atomically) instead of stdout");
-  check->add_option("-c,--config", opt.config, "Config file (default: nearest .archive-lint.yml)");
   check->add_option("--fail-on", opt.fail_on, "Lowest severity that makes the exit code 1")
       ->check(CLI::IsMember({"error", "warning", "note"}));
-  check->add_option("-j,--jobs", opt.jobs, "Parallel jobs (default: all cores)");
+  check->add_option("--baseline", opt.baseline, "Ignore the findings accepted in this baseline file");
+  check->add_option("--sarif-category", opt.sarif_category,
+                    "SARIF runAutomationDetails category, e.g. archive-lint/pr (keeps uploads of different uses apart)");
   check->add_flag("-q,--quiet", opt.quiet, "Show only findings at or above --fail-on; print nothing when clean");
   check->add_option("--color", opt.color, "Colour the text output")->check(CLI::IsMember({"auto", "always", "never"}));
-  check->add_flag("--offline", opt.offline, "Run only checks that need no network (all checks in this version)");
   check->footer(
       "Examples:\n"
       "  archive-lint check _posts\n"
       "  archive-lint check --format sarif -o results.sarif\n"
-      "  archive-lint check --config ci.archive-lint.yml --fail-on warning");
+      "  archive-lint check --format github --changed-since origin/main\n"
+      "  archive-lint check --shard 2/4 --format sarif -o shard-2.sarif");
+
+  LintOptions baseline_opt;
+  std::string baseline_output = ".archive-lint-baseline.json";
+  auto* baseline = app.add_subcommand("baseline", "Write (or rewrite) a baseline of today's findings, atomically");
+  add_lint_options(baseline, baseline_opt);
+  baseline->add_option("-o,--output", baseline_output, "Baseline file")->capture_default_str();
+
+  std::vector<std::string> merge_inputs;
+  std::string merge_output;
+  auto* merge = app.add_subcommand("merge", "Merge the SARIF or JSON outputs of several shards into one");
+  merge->add_option("inputs", merge_inputs, "SARIF or JSON files written by archive-lint")->required();
+  merge->add_option("-o,--output", merge_output, "Write the merged file (atomically) instead of stdout");
 
   bool rules_json = false;
   auto* rules = app.add_subcommand("rules", "List every rule with its default severity and summary");
@@ -207,8 +343,13 @@ int run_cli(int argc, char** argv) {
   }
   try {
     if (*check) return run_check(opt);
+    if (*baseline) return run_baseline(baseline_opt, baseline_output);
+    if (*merge) return run_merge(merge_inputs, merge_output);
     if (*rules) return run_rules(rules_json);
     if (*explain) return run_explain(explain_id);
+  } catch (const ConfigError& e) {
+    std::cerr << "archive-lint: " << e.what() << '\n';
+    return kExitError;
   } catch (const std::exception& e) {
     std::cerr << "archive-lint: " << e.what() << '\n';
     return kExitError;

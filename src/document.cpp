@@ -187,12 +187,18 @@ void parse_front_matter_yaml(Document& doc) {
       return;
     }
     fm.is_mapping = true;
-    for (auto it = fm.root.begin(); it != fm.root.end(); ++it) {
+    fm.keys.reserve(fm.root.size());
+    // One dereference per entry: each `it->` builds a fresh key/value pair of
+    // Nodes (shared_ptr copies), which showed up at ~7% of a whole run.
+    for (const auto& entry : fm.root) {
+      const YAML::Node& k = entry.first;
+      const YAML::Node& v = entry.second;
       FrontMatterKey key;
-      key.name = it->first.IsScalar() ? it->first.Scalar() : std::string("<complex key>");
-      key.key_offset = offset_of(it->first.Mark());
-      key.value_offset = it->second.Mark().is_null() ? key.key_offset : offset_of(it->second.Mark());
-      key.value = it->second;
+      key.name = k.IsScalar() ? k.Scalar() : std::string("<complex key>");
+      key.key_offset = offset_of(k.Mark());
+      const YAML::Mark value_mark = v.Mark();
+      key.value_offset = value_mark.is_null() ? key.key_offset : offset_of(value_mark);
+      key.value = v;
       fm.keys.push_back(std::move(key));
     }
   } catch (const YAML::Exception& e) {

@@ -7,11 +7,12 @@
 #include <chrono>
 #include <map>
 #include <mutex>
-#include <set>
 #include <thread>
+#include <unordered_set>
 
 #include "archive_lint/archive.hpp"
 #include "archive_lint/io.hpp"
+#include "archive_lint/line_hash.hpp"
 #include "archive_lint/registry.hpp"
 #include "archive_lint/text.hpp"
 
@@ -34,6 +35,24 @@ std::string generic_path(const fs::path& p) {
   std::string s = p.generic_string();
   if (s.rfind("./", 0) == 0) s.erase(0, 2);
   return s;
+}
+
+// Orders paths found under one walked directory exactly as fs::path's
+// operator< does (component by component, each component compared bytewise
+// as unsigned), without splitting them into components: they share the walk
+// root as a prefix and the rest are plain names joined by single '/', so a
+// byte comparison in which '/' sorts below every other byte is equivalent.
+bool walk_order_less(std::string_view a, std::string_view b) {
+  const std::size_t n = std::min(a.size(), b.size());
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto x = static_cast<unsigned char>(a[i]);
+    const auto y = static_cast<unsigned char>(b[i]);
+    if (x == y) continue;
+    if (x == '/') return true;
+    if (y == '/') return false;
+    return x < y;
+  }
+  return a.size() < b.size();
 }
 
 }  // namespace
@@ -70,26 +89,41 @@ std::vector<ActiveCheck> instantiate_checks(const Config& config) {
 std::vector<FileEntry> collect_files(const std::vector<std::string>& paths, const Config& config,
                                      std::vector<std::string>& missing) {
   std::vector<FileEntry> files;
-  std::set<std::string> seen;
+  std::unordered_set<std::string> seen;
   const fs::path root = fs::absolute(config.root).lexically_normal();
-  auto display_of = [&](const fs::path& p) {
+  // fs::absolute(p) is current_path() / p for a relative p; ask for the
+  // working directory once instead of once per file.
+  std::error_code cwd_ec;
+  const fs::path cwd = fs::current_path(cwd_ec);
+  auto absolute_of = [&](const fs::path& p, std::error_code& ec) {
+    if (cwd_ec || p.empty() || p.is_absolute()) return fs::absolute(p, ec);
+    return cwd / p;
+  };
+  // The display path, and whether it lies inside the root (relative to it).
+  auto display_inside = [&](const fs::path& p, bool& inside) {
     std::error_code ec;
-    const fs::path abs = fs::absolute(p, ec).lexically_normal();
+    const fs::path abs = absolute_of(p, ec).lexically_normal();
     const fs::path rel = abs.lexically_relative(root);
-    if (!rel.empty() && *rel.begin() != "..") return generic_path(rel);
-    return generic_path(p.lexically_normal());
+    inside = !rel.empty() && *rel.begin() != "..";
+    if (inside) return generic_path(rel);
+    return generic_path(abs);  // outside the archive: absolute, never relative to another base
+  };
+  auto display_of = [&](const fs::path& p) {
+    bool inside = false;
+    return display_inside(p, inside);
   };
   auto excluded = [&](const std::string& rel) {
+    if (config.exclude.empty()) return false;
+    const std::string as_dir = rel + "/";
     return std::any_of(config.exclude.begin(), config.exclude.end(),
-                       [&](const std::string& g) { return glob_match(g, rel) || glob_match(g, rel + "/"); });
+                       [&](const std::string& g) { return glob_match(g, rel) || glob_match(g, as_dir); });
   };
   auto included = [&](const std::string& rel) {
     return std::any_of(config.include.begin(), config.include.end(),
                        [&](const std::string& g) { return glob_match(g, rel); });
   };
-  auto add = [&](const fs::path& p) {
-    std::string display = display_of(p);
-    if (seen.insert(display).second) files.push_back({p, std::move(display)});
+  auto add = [&](fs::path p, std::string display) {
+    if (seen.insert(display).second) files.push_back({std::move(p), std::move(display), {}});
   };
   for (const auto& arg : paths) {
     const fs::path p(arg);
@@ -97,32 +131,65 @@ std::vector<FileEntry> collect_files(const std::vector<std::string>& paths, cons
     const auto status = fs::status(p, ec);
     if (ec || !fs::exists(status)) {
       // A dangling name is still reported as unreadable, not silently dropped.
-      if (fs::is_symlink(fs::symlink_status(p, ec))) add(p);
+      if (fs::is_symlink(fs::symlink_status(p, ec))) add(p, display_of(p));
       else missing.push_back(arg);
       continue;
     }
     if (!fs::is_directory(status)) {
-      if (!excluded(display_of(p))) add(p);
+      std::string display = display_of(p);
+      if (!excluded(display)) add(p, std::move(display));
       continue;
     }
-    std::vector<fs::path> found;
+    // Entries of a walked directory are `p/name/...`, plain names only. When p
+    // itself lies inside the root, an entry's display path is p's display path
+    // joined with that suffix -- the same string display_of() would compute
+    // through absolute/lexically_normal/lexically_relative, without the cost.
+    bool base_inside = false;
+    const std::string base_display = display_inside(p, base_inside);
+    const std::string& base_native = p.native();
+    auto entry_display = [&](const fs::path& entry) {
+      const std::string& native = entry.native();
+      if (base_inside && native.size() > base_native.size() && native.compare(0, base_native.size(), base_native) == 0) {
+        std::size_t from = base_native.size();
+        if (native[from] == '/') ++from;
+        else if (base_native.back() != '/') return display_of(entry);
+        const std::string_view suffix = std::string_view(native).substr(from);
+        if (base_display == ".") return std::string(suffix);
+        std::string out;
+        out.reserve(base_display.size() + 1 + suffix.size());
+        out += base_display;
+        if (out.back() != '/') out.push_back('/');
+        out += suffix;
+        return out;
+      }
+      return display_of(entry);
+    };
+    std::vector<std::pair<fs::path, std::string>> found;
     fs::recursive_directory_iterator it(p, fs::directory_options::skip_permission_denied, ec), end;
     for (; !ec && it != end; it.increment(ec)) {
       const auto& entry = *it;
-      const std::string display = display_of(entry.path());
+      std::string display = entry_display(entry.path());
       std::error_code sec;
       if (entry.is_directory(sec)) {
         if (entry.is_symlink(sec) || excluded(display)) it.disable_recursion_pending();
         continue;
       }
       if (!included(display) || excluded(display)) continue;
-      found.push_back(entry.path());
+      found.emplace_back(entry.path(), std::move(display));
     }
     if (ec) missing.push_back(fmt::format("{} ({})", arg, ec.message()));
-    std::sort(found.begin(), found.end());
-    for (const auto& f : found) add(f);
+    // Same order as sorting the paths, cheaper: see walk_order_less.
+    std::sort(found.begin(), found.end(),
+              [](const auto& a, const auto& b) { return walk_order_less(a.first.native(), b.first.native()); });
+    for (auto& [f, display] : found) add(std::move(f), std::move(display));
   }
   return files;
+}
+
+void keep_shard(std::vector<FileEntry>& files, unsigned index, unsigned count) {
+  files.erase(std::remove_if(files.begin(), files.end(),
+                             [&](const FileEntry& f) { return fnv1a64(f.display_path) % count != index - 1; }),
+              files.end());
 }
 
 void check_document(const Document& doc, const std::vector<ActiveCheck>& checks, std::vector<Diagnostic>& out) {
@@ -133,11 +200,20 @@ void check_document(const Document& doc, const std::vector<ActiveCheck>& checks,
     Emitter emit(doc, meta.id, active.severity, out);
     active.check->check(doc, emit);
   }
-  if (doc.suppressions.lines.empty() && doc.suppressions.file_patterns.empty()) return;
-  auto kept = std::remove_if(out.begin() + static_cast<std::ptrdiff_t>(first), out.end(), [&](const Diagnostic& d) {
-    return doc.suppressions.covers(d.rule_id, d.start.line);
-  });
-  out.erase(kept, out.end());
+  if (!doc.suppressions.lines.empty() || !doc.suppressions.file_patterns.empty()) {
+    auto kept = std::remove_if(out.begin() + static_cast<std::ptrdiff_t>(first), out.end(), [&](const Diagnostic& d) {
+      return doc.suppressions.covers(d.rule_id, d.start.line);
+    });
+    out.erase(kept, out.end());
+  }
+  if (out.size() == first || !doc.readable) return;
+  // Hash only the lines that carry findings; most files have none.
+  std::vector<std::uint32_t> lines;
+  for (std::size_t i = first; i < out.size(); ++i) lines.push_back(std::max<std::uint32_t>(1, out[i].start.line));
+  const auto hashes = github_line_hashes(doc.bytes, lines);
+  for (std::size_t i = first; i < out.size(); ++i) {
+    if (auto it = hashes.find(std::max<std::uint32_t>(1, out[i].start.line)); it != hashes.end()) out[i].line_hash = it->second;
+  }
 }
 
 RunResult run_checks(const std::vector<FileEntry>& files, const std::vector<ActiveCheck>& checks, unsigned jobs) {

@@ -168,6 +168,8 @@ Facts analyze(const Document& doc, const AttributionRules& rules) {
     facts.has_categories_key = true;
     facts.categories = front_matter_words(key->value);
   }
+  facts.tags_duplicated =
+      std::count_if(fm.keys.begin(), fm.keys.end(), [](const FrontMatterKey& k) { return k.name == "tags"; }) > 1;
   if (const auto* key = fm.find("tags")) {
     facts.has_tags_key = true;
     facts.tags = front_matter_words(key->value);

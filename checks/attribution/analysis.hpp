@@ -37,6 +37,7 @@ struct Facts {
   std::vector<std::string> categories;
   std::vector<std::string> tags;
   bool has_tags_key = false;
+  bool tags_duplicated = false;           // `tags:` twice: front-matter/duplicate-key reports it
   bool has_categories_key = false;
   std::vector<std::string> tag_sources;   // sources that agree.tags reads from the tags
   std::vector<Marker> markers;            // inside the named element, in order

@@ -14,13 +14,14 @@ class SourceMismatch final : public attribution::AttributionCheck {
         "`attribution.agree.tags` is a template that ties the marker's source to the tags: with "
         "`{source}新闻` a post marked `（文章来源：科技日报）` must carry the tag `科技日报新闻`. Tags may be "
         "a string (split on whitespace, as Jekyll does) or a list. Reported at the marker's source, quoting "
-        "both values. Posts without a `tags` key are left to front-matter/required-fields.",
+        "both values. Posts without a `tags` key are left to front-matter/required-fields, and posts with two `tags` keys "
+        "to front-matter/duplicate-key (which value was meant is for the author to say).",
         Severity::error, {}};
     return m;
   }
   void check(const Document& doc, Emitter& emit) const override {
     const auto facts = attribution::analyze(doc, *rules_);
-    if (!facts.applies || !rules_->tags || !facts.has_tags_key || facts.tags.empty()) return;
+    if (!facts.applies || !rules_->tags || !facts.has_tags_key || facts.tags.empty() || facts.tags_duplicated) return;
     for (const auto& marker : facts.markers) {
       if (marker.source.empty()) continue;
       const std::string expected = rules_->tags->expand({{"source", marker.source}});

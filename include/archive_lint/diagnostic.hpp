@@ -40,6 +40,7 @@ struct Diagnostic {
   std::optional<Fix> fix;
   std::string source_line;  // text of the start line, for carets and fingerprints
   std::string fingerprint;  // stable across unrelated edits; filled by the runner
+  std::string line_hash;    // GitHub's primaryLocationLineHash of the start line; filled by the runner
 };
 
 // Order used by every reporter: path, line, column, rule.

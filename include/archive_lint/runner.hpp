@@ -24,8 +24,15 @@ std::vector<ActiveCheck> instantiate_checks(const Config& config);
 
 struct FileEntry {
   std::filesystem::path filesystem_path;
-  std::string display_path;  // relative to config.root when inside it
+  std::string display_path;  // relative to config.root when inside it, else absolute
+  // With --changed-since: the lines added in this file (1-based, inclusive
+  // ranges); empty means the whole file counts.
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> added_lines;
 };
+
+// Keeps the files of shard `index` (1-based) of `count`, by a stable hash of
+// the display path, so every shard of a matrix gets a disjoint share.
+void keep_shard(std::vector<FileEntry>& files, unsigned index, unsigned count);
 
 // Expands files and directories. Directories are walked and filtered by the
 // include/exclude globs; files named explicitly are always taken unless

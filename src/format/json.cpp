@@ -38,7 +38,7 @@ class JsonFormatter final : public Formatter {
       w.key("rule").value(d.rule_id);
       w.key("severity").value(to_string(d.severity));
       w.key("message").value(d.message);
-      w.key("path").value(d.path);
+      w.key("path").value(prefixed_path(report.display_prefix, d.path));
       write_position(w, "start", d.start);
       write_position(w, "end", d.end);
       w.key("fingerprint").value(d.fingerprint);

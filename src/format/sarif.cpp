@@ -74,6 +74,17 @@ void write_rule(JsonWriter& w, const CheckMeta& m) {
   w.end_object();
 }
 
+void write_artifact(JsonWriter& w, const Report& report, const std::string& path) {
+  w.key("artifactLocation").begin_object();
+  if (!path.empty() && path[0] == '/') {
+    w.key("uri").value("file://" + uri_encode_path(path));  // outside the repository
+  } else {
+    w.key("uri").value(uri_encode_path(prefixed_path(report.repo_prefix, path)));
+    w.key("uriBaseId").value("%SRCROOT%");
+  }
+  w.end_object();
+}
+
 void write_region(JsonWriter& w, const Diagnostic& d) {
   w.key("region").begin_object();
   w.key("startLine").value(d.start.line);
@@ -111,9 +122,28 @@ class SarifFormatter final : public Formatter {
     if (root.empty() || root.back() != '/') root.push_back('/');
     w.key("uri").value("file://" + uri_encode_path(root));
     w.end_object().end_object();
+    if (!report.automation_id.empty()) {
+      std::string id = report.automation_id;
+      if (id.back() != '/') id.push_back('/');  // "category/": GitHub keeps runs of one category apart
+      w.key("automationDetails").begin_object().key("id").value(id).end_object();
+    }
+    const std::size_t total = report.diagnostics.size();
+    const std::size_t shown = std::min(total, report.max_results);
+    if (shown < total) {
+      w.key("invocations").begin_array().begin_object();
+      w.key("executionSuccessful").value(true);
+      w.key("toolExecutionNotifications").begin_array().begin_object();
+      w.key("level").value("warning");
+      w.key("message").begin_object().key("text").value(fmt::format(
+          "Results truncated: {} of {} results are included, the limit GitHub code scanning accepts per run. "
+          "Fix or baseline the rest, or split the run with --shard.", shown, total)).end_object();
+      w.end_object().end_array();
+      w.end_object().end_array();
+    }
     w.key("columnKind").value("utf16CodeUnits");
     w.key("results").begin_array();
-    for (const auto& d : report.diagnostics) {
+    for (std::size_t n = 0; n < shown; ++n) {
+      const Diagnostic& d = report.diagnostics[n];
       w.begin_object();
       w.key("ruleId").value(d.rule_id);
       if (auto it = index.find(d.rule_id); it != index.end()) w.key("ruleIndex").value(it->second);
@@ -121,19 +151,19 @@ class SarifFormatter final : public Formatter {
       w.key("message").begin_object().key("text").value(sarif_sentence(d.message)).end_object();
       w.key("locations").begin_array().begin_object();
       w.key("physicalLocation").begin_object();
-      w.key("artifactLocation").begin_object();
-      w.key("uri").value(uri_encode_path(d.path));
-      w.key("uriBaseId").value("%SRCROOT%");
-      w.end_object();
+      write_artifact(w, report, d.path);
       if (d.start.line > 0) write_region(w, d);
       w.end_object();
       w.end_object().end_array();
-      w.key("partialFingerprints").begin_object().key("archiveLint/v1").value(d.fingerprint).end_object();
+      w.key("partialFingerprints").begin_object();
+      w.key("archiveLint/v1").value(d.fingerprint);
+      if (!d.line_hash.empty()) w.key("primaryLocationLineHash").value(d.line_hash);
+      w.end_object();
       if (d.fix) {
         w.key("fixes").begin_array().begin_object();
         w.key("description").begin_object().key("text").value(sarif_sentence(d.fix->description)).end_object();
         w.key("artifactChanges").begin_array().begin_object();
-        w.key("artifactLocation").begin_object().key("uri").value(uri_encode_path(d.path)).key("uriBaseId").value("%SRCROOT%").end_object();
+        write_artifact(w, report, d.path);
         w.key("replacements").begin_array().begin_object();
         w.key("deletedRegion").begin_object();
         w.key("byteOffset").value(static_cast<unsigned long long>(d.fix->start_offset));

@@ -65,7 +65,7 @@ class TextFormatter final : public Formatter {
       }
       ++counts[static_cast<int>(d.severity)];
       const char* sev_color = d.severity == Severity::error ? "1;31" : d.severity == Severity::warning ? "1;33" : "1;36";
-      out << paint("1", fmt::format("{}:{}:{}:", d.path, d.start.line, d.start.column)) << ' '
+      out << paint("1", fmt::format("{}:{}:{}:", prefixed_path(report.display_prefix, d.path), d.start.line, d.start.column)) << ' '
           << paint(sev_color, fmt::format("{}:", to_string(d.severity))) << ' ' << d.message << ' '
           << paint("2", fmt::format("[{}]", d.rule_id)) << '\n';
       if (!d.source_line.empty() && d.start.line > 0) {
@@ -101,12 +101,18 @@ class TextFormatter final : public Formatter {
 
 }  // namespace
 
+std::string prefixed_path(const std::string& prefix, const std::string& path) {
+  if (prefix.empty() || path.empty() || path[0] == '/') return path;
+  return prefix.back() == '/' ? prefix + path : prefix + "/" + path;
+}
+
 std::unique_ptr<Formatter> make_text_formatter() { return std::make_unique<TextFormatter>(); }
 
 std::unique_ptr<Formatter> make_formatter(const std::string& name) {
   if (name == "text") return make_text_formatter();
   if (name == "sarif") return make_sarif_formatter();
   if (name == "json") return make_json_formatter();
+  if (name == "github") return make_github_formatter();
   return nullptr;
 }
 

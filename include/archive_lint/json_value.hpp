@@ -1,0 +1,74 @@
+#pragma once
+// A small JSON document model: parse (with line:column errors) and serialise.
+// Used for baselines and `merge`; formats write with JsonWriter directly.
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
+
+namespace al {
+
+struct JsonParseError : std::runtime_error {
+  JsonParseError(const std::string& what, std::size_t line_, std::size_t column_)
+      : std::runtime_error(what), line(line_), column(column_) {}
+  std::size_t line;
+  std::size_t column;
+};
+
+class JsonValue {
+ public:
+  using Array = std::vector<JsonValue>;
+  using Object = std::vector<std::pair<std::string, JsonValue>>;  // keeps key order
+
+  JsonValue() = default;
+  JsonValue(std::nullptr_t) {}
+  JsonValue(bool b) : v_(b) {}
+  JsonValue(double d) : v_(d) {}
+  JsonValue(std::int64_t i) : v_(i) {}
+  JsonValue(int i) : v_(static_cast<std::int64_t>(i)) {}
+  JsonValue(std::string s) : v_(std::move(s)) {}
+  JsonValue(const char* s) : v_(std::string(s)) {}
+  JsonValue(Array a) : v_(std::move(a)) {}
+  JsonValue(Object o) : v_(std::move(o)) {}
+
+  bool is_null() const { return std::holds_alternative<std::monostate>(v_); }
+  bool is_bool() const { return std::holds_alternative<bool>(v_); }
+  bool is_number() const { return std::holds_alternative<double>(v_) || std::holds_alternative<std::int64_t>(v_); }
+  bool is_string() const { return std::holds_alternative<std::string>(v_); }
+  bool is_array() const { return std::holds_alternative<Array>(v_); }
+  bool is_object() const { return std::holds_alternative<Object>(v_); }
+
+  bool as_bool() const { return std::get<bool>(v_); }
+  std::int64_t as_int() const;
+  double as_double() const;
+  const std::string& as_string() const { return std::get<std::string>(v_); }
+  const Array& as_array() const { return std::get<Array>(v_); }
+  Array& as_array() { return std::get<Array>(v_); }
+  const Object& as_object() const { return std::get<Object>(v_); }
+  Object& as_object() { return std::get<Object>(v_); }
+
+  // Object member or nullptr (also nullptr when this is not an object).
+  const JsonValue* find(std::string_view key) const;
+  JsonValue* find(std::string_view key);
+  // Sets or replaces an object member.
+  void set(std::string key, JsonValue value);
+  // String member or fallback.
+  std::string get_string(std::string_view key, std::string fallback = {}) const;
+
+  std::string dump(int indent = 2) const;
+
+ private:
+  void dump_to(std::string& out, int indent, int depth) const;
+  std::variant<std::monostate, bool, double, std::int64_t, std::string, Array, Object> v_;
+};
+
+// Throws JsonParseError (1-based line and column) on malformed input,
+// including trailing garbage and nesting deeper than 512.
+JsonValue parse_json(std::string_view text);
+
+}  // namespace al

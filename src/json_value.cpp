@@ -1,0 +1,317 @@
+#include "archive_lint/json_value.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+
+#include "archive_lint/json.hpp"
+
+namespace al {
+
+std::int64_t JsonValue::as_int() const {
+  if (auto* i = std::get_if<std::int64_t>(&v_)) return *i;
+  return static_cast<std::int64_t>(std::get<double>(v_));
+}
+
+double JsonValue::as_double() const {
+  if (auto* d = std::get_if<double>(&v_)) return *d;
+  return static_cast<double>(std::get<std::int64_t>(v_));
+}
+
+const JsonValue* JsonValue::find(std::string_view key) const {
+  if (!is_object()) return nullptr;
+  for (const auto& [k, v] : as_object()) {
+    if (k == key) return &v;
+  }
+  return nullptr;
+}
+
+JsonValue* JsonValue::find(std::string_view key) {
+  if (!is_object()) return nullptr;
+  for (auto& [k, v] : as_object()) {
+    if (k == key) return &v;
+  }
+  return nullptr;
+}
+
+void JsonValue::set(std::string key, JsonValue value) {
+  if (!is_object()) v_ = Object{};
+  if (JsonValue* existing = find(key)) {
+    *existing = std::move(value);
+    return;
+  }
+  as_object().emplace_back(std::move(key), std::move(value));
+}
+
+std::string JsonValue::get_string(std::string_view key, std::string fallback) const {
+  const JsonValue* v = find(key);
+  return v && v->is_string() ? v->as_string() : fallback;
+}
+
+std::string JsonValue::dump(int indent) const {
+  std::string out;
+  dump_to(out, indent, 0);
+  if (indent > 0) out.push_back('\n');
+  return out;
+}
+
+void JsonValue::dump_to(std::string& out, int indent, int depth) const {
+  auto newline = [&](int d) {
+    if (indent <= 0) return;
+    out.push_back('\n');
+    out.append(static_cast<std::size_t>(d * indent), ' ');
+  };
+  if (is_null()) {
+    out += "null";
+  } else if (is_bool()) {
+    out += as_bool() ? "true" : "false";
+  } else if (auto* i = std::get_if<std::int64_t>(&v_)) {
+    out += std::to_string(*i);
+  } else if (auto* d = std::get_if<double>(&v_)) {
+    if (!std::isfinite(*d)) {
+      out += "null";
+    } else {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%.17g", *d);
+      out += buf;
+    }
+  } else if (is_string()) {
+    out += json_escape(as_string());
+  } else if (is_array()) {
+    const auto& a = as_array();
+    out.push_back('[');
+    for (std::size_t k = 0; k < a.size(); ++k) {
+      if (k) out.push_back(',');
+      newline(depth + 1);
+      a[k].dump_to(out, indent, depth + 1);
+    }
+    if (!a.empty()) newline(depth);
+    out.push_back(']');
+  } else {
+    const auto& o = as_object();
+    out.push_back('{');
+    for (std::size_t k = 0; k < o.size(); ++k) {
+      if (k) out.push_back(',');
+      newline(depth + 1);
+      out += json_escape(o[k].first);
+      out += indent > 0 ? ": " : ":";
+      o[k].second.dump_to(out, indent, depth + 1);
+    }
+    if (!o.empty()) newline(depth);
+    out.push_back('}');
+  }
+}
+
+namespace {
+
+class Parser {
+ public:
+  explicit Parser(std::string_view text) : s_(text) {}
+
+  JsonValue parse_document() {
+    if (s_.substr(0, 3) == "\xEF\xBB\xBF") pos_ = 3;
+    JsonValue v = value(0);
+    skip_ws();
+    if (pos_ != s_.size()) fail("unexpected text after the JSON value");
+    return v;
+  }
+
+ private:
+  [[noreturn]] void fail(const std::string& what) const {
+    std::size_t line = 1, col = 1;
+    for (std::size_t i = 0; i < pos_ && i < s_.size(); ++i) {
+      if (s_[i] == '\n') {
+        ++line;
+        col = 1;
+      } else {
+        ++col;
+      }
+    }
+    throw JsonParseError(what, line, col);
+  }
+
+  void skip_ws() {
+    while (pos_ < s_.size() && (s_[pos_] == ' ' || s_[pos_] == '\t' || s_[pos_] == '\n' || s_[pos_] == '\r')) ++pos_;
+  }
+
+  bool consume(std::string_view word) {
+    if (s_.substr(pos_, word.size()) != word) return false;
+    pos_ += word.size();
+    return true;
+  }
+
+  JsonValue value(int depth) {
+    if (depth > 512) fail("JSON nests too deeply");
+    skip_ws();
+    if (pos_ >= s_.size()) fail("unexpected end of input");
+    const char c = s_[pos_];
+    if (c == '{') return object(depth);
+    if (c == '[') return array(depth);
+    if (c == '"') return JsonValue(string());
+    if (consume("true")) return JsonValue(true);
+    if (consume("false")) return JsonValue(false);
+    if (consume("null")) return JsonValue(nullptr);
+    if (c == '-' || (c >= '0' && c <= '9')) return number();
+    fail(std::string("unexpected character '") + c + "'");
+  }
+
+  JsonValue object(int depth) {
+    ++pos_;
+    JsonValue::Object members;
+    skip_ws();
+    if (pos_ < s_.size() && s_[pos_] == '}') {
+      ++pos_;
+      return JsonValue(std::move(members));
+    }
+    for (;;) {
+      skip_ws();
+      if (pos_ >= s_.size() || s_[pos_] != '"') fail("expected a string key");
+      std::string key = string();
+      skip_ws();
+      if (pos_ >= s_.size() || s_[pos_] != ':') fail("expected ':'");
+      ++pos_;
+      members.emplace_back(std::move(key), value(depth + 1));
+      skip_ws();
+      if (pos_ < s_.size() && s_[pos_] == ',') {
+        ++pos_;
+        continue;
+      }
+      if (pos_ < s_.size() && s_[pos_] == '}') {
+        ++pos_;
+        return JsonValue(std::move(members));
+      }
+      fail("expected ',' or '}'");
+    }
+  }
+
+  JsonValue array(int depth) {
+    ++pos_;
+    JsonValue::Array items;
+    skip_ws();
+    if (pos_ < s_.size() && s_[pos_] == ']') {
+      ++pos_;
+      return JsonValue(std::move(items));
+    }
+    for (;;) {
+      items.push_back(value(depth + 1));
+      skip_ws();
+      if (pos_ < s_.size() && s_[pos_] == ',') {
+        ++pos_;
+        continue;
+      }
+      if (pos_ < s_.size() && s_[pos_] == ']') {
+        ++pos_;
+        return JsonValue(std::move(items));
+      }
+      fail("expected ',' or ']'");
+    }
+  }
+
+  static void append_utf8(std::string& out, std::uint32_t cp) {
+    if (cp < 0x80) {
+      out.push_back(static_cast<char>(cp));
+    } else if (cp < 0x800) {
+      out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    } else if (cp < 0x10000) {
+      out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+      out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    } else {
+      out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
+      out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+      out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    }
+  }
+
+  std::uint32_t hex4() {
+    if (pos_ + 4 > s_.size()) fail("truncated \\u escape");
+    std::uint32_t v = 0;
+    for (int k = 0; k < 4; ++k) {
+      const char c = s_[pos_++];
+      v <<= 4;
+      if (c >= '0' && c <= '9') v |= static_cast<std::uint32_t>(c - '0');
+      else if (c >= 'a' && c <= 'f') v |= static_cast<std::uint32_t>(c - 'a' + 10);
+      else if (c >= 'A' && c <= 'F') v |= static_cast<std::uint32_t>(c - 'A' + 10);
+      else fail("bad \\u escape");
+    }
+    return v;
+  }
+
+  std::string string() {
+    ++pos_;  // opening quote
+    std::string out;
+    for (;;) {
+      if (pos_ >= s_.size()) fail("unterminated string");
+      const char c = s_[pos_++];
+      if (c == '"') return out;
+      if (static_cast<unsigned char>(c) < 0x20) fail("control character in string");
+      if (c != '\\') {
+        out.push_back(c);
+        continue;
+      }
+      if (pos_ >= s_.size()) fail("unterminated string");
+      const char e = s_[pos_++];
+      switch (e) {
+        case '"': out.push_back('"'); break;
+        case '\\': out.push_back('\\'); break;
+        case '/': out.push_back('/'); break;
+        case 'b': out.push_back('\b'); break;
+        case 'f': out.push_back('\f'); break;
+        case 'n': out.push_back('\n'); break;
+        case 'r': out.push_back('\r'); break;
+        case 't': out.push_back('\t'); break;
+        case 'u': {
+          std::uint32_t cp = hex4();
+          if (cp >= 0xD800 && cp <= 0xDBFF && s_.substr(pos_, 2) == "\\u") {
+            pos_ += 2;
+            const std::uint32_t low = hex4();
+            if (low >= 0xDC00 && low <= 0xDFFF) cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+            else cp = 0xFFFD;
+          } else if (cp >= 0xD800 && cp <= 0xDFFF) {
+            cp = 0xFFFD;
+          }
+          append_utf8(out, cp);
+          break;
+        }
+        default: fail(std::string("bad escape '\\") + e + "'");
+      }
+    }
+  }
+
+  JsonValue number() {
+    const std::size_t start = pos_;
+    if (s_[pos_] == '-') ++pos_;
+    bool is_int = true;
+    auto digits = [&] {
+      const std::size_t b = pos_;
+      while (pos_ < s_.size() && s_[pos_] >= '0' && s_[pos_] <= '9') ++pos_;
+      return pos_ > b;
+    };
+    if (!digits()) fail("bad number");
+    if (pos_ < s_.size() && s_[pos_] == '.') {
+      ++pos_;
+      is_int = false;
+      if (!digits()) fail("bad number");
+    }
+    if (pos_ < s_.size() && (s_[pos_] == 'e' || s_[pos_] == 'E')) {
+      ++pos_;
+      is_int = false;
+      if (pos_ < s_.size() && (s_[pos_] == '+' || s_[pos_] == '-')) ++pos_;
+      if (!digits()) fail("bad number");
+    }
+    const std::string text(s_.substr(start, pos_ - start));
+    if (is_int && text.size() < 19) return JsonValue(static_cast<std::int64_t>(std::strtoll(text.c_str(), nullptr, 10)));
+    return JsonValue(std::strtod(text.c_str(), nullptr));
+  }
+
+  std::string_view s_;
+  std::size_t pos_ = 0;
+};
+
+}  // namespace
+
+JsonValue parse_json(std::string_view text) { return Parser(text).parse_document(); }
+
+}  // namespace al
