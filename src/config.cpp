@@ -102,10 +102,13 @@ void apply_rule(const std::string& file, Config& config, const YAML::Node& key_n
 
 void apply_document(const std::string& file, Config& config, const YAML::Node& root, int depth);
 
-// Mappings merge key by key (a later config refines a preset); anything else replaces.
+// Mappings merge key by key (a later config refines a preset); anything else
+// replaces. Nodes are shared, not cloned, so they keep their file positions
+// for error messages.
 YAML::Node merge_nodes(const YAML::Node& base, const YAML::Node& over) {
-  if (!base.IsDefined() || !base.IsMap() || !over.IsMap()) return YAML::Clone(over);
-  YAML::Node out = YAML::Clone(base);
+  if (!base.IsDefined() || !base.IsMap() || !over.IsMap()) return over;
+  YAML::Node out(YAML::NodeType::Map);
+  for (auto it = base.begin(); it != base.end(); ++it) out[it->first.Scalar()] = it->second;
   for (auto it = over.begin(); it != over.end(); ++it) {
     const std::string key = it->first.Scalar();
     out[key] = merge_nodes(out[key], it->second);

@@ -189,7 +189,10 @@ Facts analyze(const Document& doc, const AttributionRules& rules) {
   }
   for (const auto& link : doc.links) {
     if (link.role == LinkRole::source) facts.has_source_link = true;
-    if (link.role != LinkRole::back || !rules.backlink_text) continue;
+    // Back links: the `back` role, or a Markdown link whose text has the
+    // back-link form (absolute https: back links are not `back` to the extractor).
+    const bool markdown_link = link.origin == LinkOrigin::markdown_inline || link.origin == LinkOrigin::markdown_reference;
+    if (!rules.backlink_text || !(link.role == LinkRole::back || markdown_link)) continue;
     const std::string text(trim(link.text));
     std::map<std::string, std::string> values;
     if (!rules.backlink_text->match(text, &values)) continue;

@@ -35,14 +35,9 @@ class MarkerPosition final : public attribution::AttributionCheck {
     for (const auto& span : doc.markdown.spans) {
       if (span.kind == SpanKind::html_comment) blank(span.begin, span.end);
     }
-    for (const auto& ml : doc.markdown.links) {
-      for (const auto& link : doc.links) {
-        if (link.begin == ml.dest_begin && (link.role == LinkRole::source || link.role == LinkRole::back)) {
-          blank(ml.begin, ml.end);
-          break;
-        }
-      }
-    }
+    // Markdown links count as navigation (source link, back links, a link to
+    // the original): blank them all; an HTML paragraph after the marker stays text.
+    for (const auto& ml : doc.markdown.links) blank(ml.begin, ml.end);
     static constexpr std::string_view kSeparators[] = {"｜", "|", "·", "•", "、", "，", ","};
     for (auto sep : kSeparators) {
       for (auto pos = rest.find(sep); pos != std::string::npos; pos = rest.find(sep, pos))
