@@ -13,8 +13,8 @@ class MarkerPosition final : public attribution::AttributionCheck {
         "attribution/marker-position",
         "The attribution marker is not at the end of the article text",
         "With `attribution.marker.position: end` (the `news-archive` preset) the marker closes the "
-        "article: after it may come only blank lines, HTML comments, the source link and the lines of "
-        "back links. Article text after the marker usually means the marker was pasted into the middle "
+        "article: after it may come only blank lines, HTML comments and Markdown links (the source link, "
+        "the back links) with their separators. Article text after the marker usually means the marker was pasted into the middle "
         "of the post, or a second article was appended without one. `position: any` turns this off.",
         Severity::warning, {}};
     return m;
