@@ -10,9 +10,12 @@
 #include <algorithm>
 #include <atomic>
 #include <charconv>
+#include <chrono>
+#include <cstdlib>
 #include <map>
 #include <thread>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "archive_lint/attribution.hpp"
 #include "archive_lint/io.hpp"
@@ -161,20 +164,6 @@ std::optional<fs::path> site_root_of(const fs::path& abs) {
   return std::nullopt;
 }
 
-// Display path for `abs`: relative to the config root when inside it.
-class DisplayPaths {
- public:
-  explicit DisplayPaths(const fs::path& config_root) : root_(normal_absolute(config_root).generic_string()) {
-    if (!root_.empty() && root_.back() != '/') root_.push_back('/');
-  }
-  std::string operator()(const std::string& abs) const {
-    if (abs.size() > root_.size() && abs.compare(0, root_.size(), root_) == 0) return abs.substr(root_.size());
-    return abs;
-  }
-
- private:
-  std::string root_;
-};
 
 }  // namespace
 
@@ -239,13 +228,58 @@ PostRecord make_post_record(const Document& doc, const fs::path& filesystem_path
   return r;
 }
 
+fs::path archive_cache_path(const fs::path& site_root) { return site_root / ".archive-lint" / "index.tsv"; }
+
+
+std::string_view PostView::file_name() const {
+  const auto slash = rel.find_last_of('/');
+  return slash == std::string_view::npos ? rel : rel.substr(slash + 1);
+}
+
+std::string_view PostView::extension() const {
+  const std::string_view name = file_name();
+  const auto dot = name.rfind('.');
+  return dot == std::string_view::npos ? std::string_view() : name.substr(dot);
+}
+
+std::optional<PostDate> PostView::post_date() const {
+  if (!date.empty()) {
+    if (auto d = read_post_date(date); d && calendar_problem(*d).empty()) return d;
+  }
+  const std::string_view name = file_name();
+  if (name.size() > 10) {
+    if (auto d = read_post_date(name.substr(0, 10)); d && calendar_problem(*d).empty()) return d;
+  }
+  return std::nullopt;
+}
+
+std::string ArchiveIndex::filesystem_path(std::size_t post) const {
+  const PostView& p = posts[post];
+  const std::string& root = roots[p.root];
+  if (root.empty()) return std::string(p.rel);
+  std::string out;
+  out.reserve(root.size() + 1 + p.rel.size());
+  out += root;
+  out += '/';
+  out += p.rel;
+  return out;
+}
+
+std::string ArchiveIndex::display_path(std::size_t post) const {
+  if (post < shown.size() && !shown[post].empty()) return std::string(shown[post]);
+  std::string abs = filesystem_path(post);
+  if (abs.size() > display_root.size() && abs.compare(0, display_root.size(), display_root) == 0)
+    return abs.substr(display_root.size());
+  return abs;
+}
+
 void ArchiveEmitter::report(std::size_t post, std::uint32_t line, std::string message) {
   if (!index_.reported[post]) return;
   out_.push_back({post, line, std::move(message), std::string(rule_id_), severity_});
 }
 
 std::string ArchiveEmitter::where(std::size_t post, std::uint32_t line) const {
-  return fmt::format("{}:{}", index_.posts[post].path, line);
+  return fmt::format("{}:{}", index_.display_path(post), line);
 }
 
 bool has_archive_checks(const std::vector<ActiveCheck>& checks) {
@@ -253,49 +287,83 @@ bool has_archive_checks(const std::vector<ActiveCheck>& checks) {
                      [](const ActiveCheck& c) { return dynamic_cast<const ArchiveCheck*>(c.check.get()) != nullptr; });
 }
 
-fs::path archive_cache_path(const fs::path& site_root) { return site_root / ".archive-lint" / "index.tsv"; }
+namespace {
 
-std::string serialize_index(const std::vector<PostRecord>& posts, const fs::path& site_root) {
-  std::string root = site_root.generic_string();
-  if (!root.empty() && root.back() != '/') root.push_back('/');
+constexpr std::size_t kFields = 15;
+
+// Views of a parsed record; categories are joined into index storage.
+PostView view_of(ArchiveIndex& index, const PostRecord& r, std::uint32_t root, std::string_view rel) {
+  PostView v;
+  v.root = root;
+  v.rel = rel;
+  v.size = r.size;
+  v.mtime_ns = r.mtime_ns;
+  v.front_matter_ok = r.front_matter_ok;
+  v.published = r.published;
+  v.title = r.title;
+  v.date = r.date;
+  v.source_url = r.source_url;
+  v.info_code = r.info_code;
+  v.slug = r.slug;
+  v.permalink = r.permalink;
+  if (r.categories.size() == 1) {
+    v.categories = r.categories.front();
+  } else if (!r.categories.empty()) {
+    std::string joined;
+    for (const auto& c : r.categories) {
+      if (!joined.empty()) joined.push_back('\x1f');
+      joined += c;
+    }
+    v.categories = index.keep(std::move(joined));
+  }
+  v.title_line = r.title_line;
+  v.date_line = r.date_line;
+  v.categories_line = r.categories_line;
+  v.source_line = r.source_line;
+  return v;
+}
+
+}  // namespace
+
+std::string serialize_views(const std::vector<const PostView*>& posts) {
   std::string out;
-  out.reserve(posts.size() * 256);
+  out.reserve(posts.size() * 260 + 64);
   out += kCacheHeader;
   out += '\n';
-  for (const auto& p : posts) {
-    if (p.filesystem_path.compare(0, root.size(), root) != 0) continue;
-    escape_into(out, std::string_view(p.filesystem_path).substr(root.size()));
-    out += fmt::format("\t{}\t{}\t{}{}\t", p.size, p.mtime_ns, p.front_matter_ok ? 'y' : 'n', p.published ? 'y' : 'n');
-    escape_into(out, p.title);
+  for (const PostView* p : posts) {
+    escape_into(out, p->rel);
     out += '\t';
-    escape_into(out, p.date);
+    out += std::to_string(p->size);
     out += '\t';
-    for (std::size_t i = 0; i < p.categories.size(); ++i) {
-      if (i) out.push_back('\x1f');
-      escape_into(out, p.categories[i]);
+    out += std::to_string(p->mtime_ns);
+    out += '\t';
+    out += p->front_matter_ok ? 'y' : 'n';
+    out += p->published ? 'y' : 'n';
+    for (std::string_view f : {p->title, p->date, p->categories, p->source_url, p->info_code, p->slug, p->permalink}) {
+      out += '\t';
+      escape_into(out, f);  // '\x1f' in categories is escaped and restored as the separator
     }
-    out += '\t';
-    escape_into(out, p.source_url);
-    out += '\t';
-    escape_into(out, p.info_code);
-    out += '\t';
-    escape_into(out, p.slug);
-    out += '\t';
-    escape_into(out, p.permalink);
-    out += fmt::format("\t{}\t{}\t{}\t{}\n", p.title_line, p.date_line, p.categories_line, p.source_line);
+    for (std::uint32_t n : {p->title_line, p->date_line, p->categories_line, p->source_line}) {
+      out += '\t';
+      out += std::to_string(n);
+    }
+    out += '\n';
   }
   return out;
 }
 
-bool parse_index(std::string_view text, const fs::path& site_root, std::vector<PostRecord>& out) {
+bool parse_index_views(std::string_view text, ArchiveIndex& index, std::vector<PostView>& out) {
   out.clear();
   if (text.substr(0, kCacheHeader.size()) != kCacheHeader) return false;
   std::size_t pos = text.find('\n');
   if (pos == std::string_view::npos) return false;
   ++pos;
-  std::string root = site_root.generic_string();
-  if (!root.empty() && root.back() != '/') root.push_back('/');
-  std::string_view fields[15];
+  out.reserve(static_cast<std::size_t>(std::count(text.begin() + static_cast<std::ptrdiff_t>(pos), text.end(), '\n')));
+  std::string_view fields[kFields];
+  auto field = [&](std::string_view f) -> std::string_view {
+    if (f.find('\\') == std::string_view::npos) return f;
+    return index.keep(unescape(f));
+  };
   while (pos < text.size()) {
     const std::size_t nl = text.find('\n', pos);
     if (nl == std::string_view::npos) {
@@ -307,7 +375,7 @@ bool parse_index(std::string_view text, const fs::path& site_root, std::vector<P
     std::size_t n = 0, b = 0;
     for (std::size_t i = 0; i <= line.size(); ++i) {
       if (i == line.size() || line[i] == '\t') {
-        if (n == 15) {
+        if (n == kFields) {
           out.clear();
           return false;
         }
@@ -315,37 +383,113 @@ bool parse_index(std::string_view text, const fs::path& site_root, std::vector<P
         b = i + 1;
       }
     }
-    PostRecord r;
-    if (n != 15 || fields[3].size() != 2 || !parse_number(fields[1], r.size) || !parse_number(fields[2], r.mtime_ns) ||
-        !parse_number(fields[11], r.title_line) || !parse_number(fields[12], r.date_line) ||
-        !parse_number(fields[13], r.categories_line) || !parse_number(fields[14], r.source_line)) {
+    PostView v;
+    if (n != kFields || fields[3].size() != 2 || !parse_number(fields[1], v.size) || !parse_number(fields[2], v.mtime_ns) ||
+        !parse_number(fields[11], v.title_line) || !parse_number(fields[12], v.date_line) ||
+        !parse_number(fields[13], v.categories_line) || !parse_number(fields[14], v.source_line) || fields[0].empty()) {
       out.clear();
       return false;
     }
-    r.filesystem_path = root + unescape(fields[0]);
-    r.front_matter_ok = fields[3][0] == 'y';
-    r.published = fields[3][1] == 'y';
-    r.title = unescape(fields[4]);
-    r.date = unescape(fields[5]);
-    std::string_view cats = fields[6];
-    while (!cats.empty()) {
-      const auto sep = cats.find('\x1f');
-      r.categories.push_back(unescape(cats.substr(0, sep)));
-      if (sep == std::string_view::npos) break;
-      cats.remove_prefix(sep + 1);
-    }
-    r.source_url = unescape(fields[7]);
-    r.info_code = unescape(fields[8]);
-    r.slug = unescape(fields[9]);
-    r.permalink = unescape(fields[10]);
+    v.rel = field(fields[0]);
+    v.front_matter_ok = fields[3][0] == 'y';
+    v.published = fields[3][1] == 'y';
+    v.title = field(fields[4]);
+    v.date = field(fields[5]);
+    v.categories = field(fields[6]);
+    v.source_url = field(fields[7]);
+    v.info_code = field(fields[8]);
+    v.slug = field(fields[9]);
+    v.permalink = field(fields[10]);
+    out.push_back(v);
+  }
+  return true;
+}
+
+std::string serialize_index(const std::vector<PostRecord>& posts, const fs::path& site_root) {
+  ArchiveIndex index;
+  std::string root = site_root.generic_string();
+  if (!root.empty() && root.back() != '/') root.push_back('/');
+  std::vector<PostView> views;
+  for (const auto& p : posts) {
+    if (p.filesystem_path.compare(0, root.size(), root) != 0) continue;
+    views.push_back(view_of(index, p, 0, std::string_view(p.filesystem_path).substr(root.size())));
+  }
+  std::vector<const PostView*> ptrs;
+  for (const auto& v : views) ptrs.push_back(&v);
+  return serialize_views(ptrs);
+}
+
+bool parse_index(std::string_view text, const fs::path& site_root, std::vector<PostRecord>& out) {
+  out.clear();
+  ArchiveIndex index;
+  std::vector<PostView> views;
+  if (!parse_index_views(text, index, views)) return false;
+  std::string root = site_root.generic_string();
+  if (!root.empty() && root.back() != '/') root.push_back('/');
+  for (const auto& v : views) {
+    PostRecord r;
+    r.filesystem_path = root + std::string(v.rel);
+    r.size = v.size;
+    r.mtime_ns = v.mtime_ns;
+    r.front_matter_ok = v.front_matter_ok;
+    r.published = v.published;
+    r.title = v.title;
+    r.date = v.date;
+    v.each_category([&](std::string_view c) { r.categories.emplace_back(c); });
+    r.source_url = v.source_url;
+    r.info_code = v.info_code;
+    r.slug = v.slug;
+    r.permalink = v.permalink;
+    r.title_line = v.title_line;
+    r.date_line = v.date_line;
+    r.categories_line = v.categories_line;
+    r.source_line = v.source_line;
     out.push_back(std::move(r));
   }
   return true;
 }
 
+namespace {
+struct PhaseTimer {
+  bool on = std::getenv("ARCHIVE_LINT_TIMING") != nullptr;
+  std::chrono::steady_clock::time_point last = std::chrono::steady_clock::now();
+  void operator()(const char* what) {
+    if (!on) return;
+    const auto now = std::chrono::steady_clock::now();
+    fmt::print(stderr, "archive stage: {:<28} {:8.2f} ms\n", what, std::chrono::duration<double, std::milli>(now - last).count());
+    last = now;
+  }
+};
+
+// Exclude globs: those ending in `/**` are decided once per directory.
+class Excluder {
+ public:
+  explicit Excluder(const std::vector<std::string>& globs) {
+    for (const auto& g : globs) (g.size() > 3 && g.compare(g.size() - 3, 3, "/**") == 0 ? dir_globs_ : file_globs_).push_back(g);
+  }
+  bool operator()(std::string_view shown) {
+    const auto slash = shown.find_last_of('/');
+    const std::string dir(slash == std::string_view::npos ? std::string_view() : shown.substr(0, slash));
+    auto it = dirs_.find(dir);
+    if (it == dirs_.end()) {
+      const std::string probe = dir.empty() ? std::string("x") : dir + "/x";
+      const bool ex = std::any_of(dir_globs_.begin(), dir_globs_.end(), [&](const std::string& g) { return glob_match(g, probe); });
+      it = dirs_.emplace(dir, ex).first;
+    }
+    if (it->second) return true;
+    return std::any_of(file_globs_.begin(), file_globs_.end(), [&](const std::string& g) { return glob_match(g, shown); });
+  }
+
+ private:
+  std::vector<std::string> dir_globs_, file_globs_;
+  std::unordered_map<std::string, bool> dirs_;
+};
+}  // namespace
+
 ArchiveStageStats run_archive_stage(const std::vector<FileEntry>& files, const std::vector<ActiveCheck>& checks,
                                     const Config& config, unsigned jobs, RunResult& result) {
   (void)files;
+  PhaseTimer phase;
   ArchiveStageStats stats;
   std::vector<const ActiveCheck*> archive_checks;
   for (const auto& c : checks) {
@@ -354,88 +498,101 @@ ArchiveStageStats run_archive_stage(const std::vector<FileEntry>& files, const s
   if (archive_checks.empty()) return stats;
 
   ArchiveIndex index;
-  std::unordered_map<std::string, std::size_t> by_path;
-  for (auto& r : result.posts) {
-    if (by_path.emplace(r.filesystem_path, index.posts.size()).second) {
-      index.posts.push_back(std::move(r));
-      index.reported.push_back(true);
+  index.display_root = normal_absolute(config.root).generic_string();
+  if (!index.display_root.empty() && index.display_root.back() != '/') index.display_root.push_back('/');
+  index.roots.push_back("");  // files outside any `_posts`: rel is the absolute path
+
+  // The run's own posts, parsed by the per-file stage.
+  std::map<std::uint32_t, std::unordered_map<std::string_view, std::size_t>> run_by_rel;
+  std::unordered_set<std::string_view> seen;
+  for (auto& record : result.posts) {
+    const PostRecord& r = index.keep(std::move(record));
+    if (!seen.insert(r.filesystem_path).second) continue;
+    std::uint32_t root_id = 0;
+    std::string_view rel = r.filesystem_path;
+    if (auto root = site_root_of(fs::path(r.filesystem_path))) {
+      const std::string root_str = root->generic_string();
+      auto it = std::find(index.roots.begin(), index.roots.end(), root_str);
+      if (it == index.roots.end()) it = index.roots.insert(index.roots.end(), root_str);
+      root_id = static_cast<std::uint32_t>(it - index.roots.begin());
+      rel = rel.substr(root_str.size() + 1);
     }
+    run_by_rel[root_id][rel] = index.posts.size();
+    index.posts.push_back(view_of(index, r, root_id, rel));
+    index.reported.push_back(true);
+    index.shown.push_back(r.path);
   }
   result.posts.clear();
+  if (index.roots.size() == 2) index.site_root = index.roots[1];
+  phase("run records");
 
-  std::vector<fs::path> roots;
-  for (const auto& p : index.posts) {
-    if (auto root = site_root_of(fs::path(p.filesystem_path))) {
-      if (std::find(roots.begin(), roots.end(), *root) == roots.end()) roots.push_back(*root);
-    }
-  }
-  if (roots.size() == 1) index.site_root = roots.front();
-  const DisplayPaths display(config.root);
-  auto excluded = [&](const std::string& shown) {
-    return std::any_of(config.exclude.begin(), config.exclude.end(), [&](const std::string& g) { return glob_match(g, shown); });
-  };
-
-  for (const auto& root : roots) {
-    const std::string root_str = root.generic_string();
+  Excluder excluded(config.exclude);
+  for (std::uint32_t root_id = 1; root_id < index.roots.size(); ++root_id) {
+    const std::string root_str = index.roots[root_id];
+    const fs::path root(root_str);
     const fs::path cache_file = archive_cache_path(root);
-    // Cached entries by relative path.
-    std::vector<PostRecord> cached;
+    std::vector<PostView> cached;
     bool dirty = false;
     {
       std::string error;
-      std::error_code ec;
-      if (fs::exists(cache_file, ec)) {
-        auto text = read_file(cache_file, error);
-        if (!text || !parse_index(*text, root, cached)) {
-          stats.warnings.push_back(fmt::format("{}: ignoring an unreadable or corrupt index cache; rebuilding it",
-                                               display(cache_file.generic_string())));
-          cached.clear();
-        }
+      auto text = read_file(cache_file, error);
+      if (!text) {
+        dirty = true;  // no cache yet (or unreadable: rewritten below)
+      } else if (!parse_index_views(index.keep(std::move(*text)), index, cached)) {
+        stats.warnings.push_back(fmt::format("{}: ignoring an unreadable or corrupt index cache; rebuilding it",
+                                             cache_file.generic_string()));
+        cached.clear();
+        dirty = true;
       }
-      dirty = !fs::exists(cache_file, ec);
     }
-    std::unordered_map<std::string_view, std::size_t> cache_by_path;
-    cache_by_path.reserve(cached.size());
-    for (std::size_t i = 0; i < cached.size(); ++i) cache_by_path.emplace(cached[i].filesystem_path, i);
+    for (auto& v : cached) v.root = root_id;
+    phase("read cache");
+    std::unordered_map<std::string_view, std::size_t> cache_by_rel;
+    cache_by_rel.reserve(cached.size() * 2);
+    for (std::size_t i = 0; i < cached.size(); ++i) cache_by_rel.emplace(cached[i].rel, i);
 
     std::vector<Listed> listed;
+    listed.reserve(cached.size() + 16);
     const int dirfd = ::open((root / "_posts").c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dirfd >= 0) list_posts(dirfd, "_posts", listed, 0);
+    phase("list _posts");
 
-    std::vector<PostRecord> keep;  // what the cache will hold
-    std::vector<std::pair<Listed, std::string>> to_parse;
+    const auto& run_posts = run_by_rel[root_id];
+    std::vector<std::size_t> in_cache;  // posts the cache file will hold, by index
+    in_cache.reserve(listed.size());
+    std::vector<const Listed*> to_parse;
     std::size_t cache_used = 0;
-    for (auto& l : listed) {
-      std::string abs = root_str + "/" + l.rel;
-      if (auto it = by_path.find(abs); it != by_path.end()) {
-        PostRecord& r = index.posts[it->second];
-        r.size = l.size;
-        r.mtime_ns = l.mtime_ns;
-        auto c = cache_by_path.find(abs);
-        if (c == cache_by_path.end() || cached[c->second].size != l.size || cached[c->second].mtime_ns != l.mtime_ns) dirty = true;
-        else ++cache_used;
-        keep.push_back(r);
+    const std::string display_prefix = [&] {
+      const std::string abs = root_str + "/";
+      if (abs.compare(0, index.display_root.size(), index.display_root) == 0) return abs.substr(index.display_root.size());
+      return abs;
+    }();
+    for (const auto& l : listed) {
+      const auto c = cache_by_rel.find(l.rel);
+      const bool fresh = c != cache_by_rel.end() && cached[c->second].size == l.size && cached[c->second].mtime_ns == l.mtime_ns;
+      if (auto it = run_posts.find(l.rel); it != run_posts.end()) {
+        PostView& v = index.posts[it->second];
+        v.size = l.size;
+        v.mtime_ns = l.mtime_ns;
+        if (fresh) ++cache_used;
+        else dirty = true;
+        in_cache.push_back(it->second);
         continue;
       }
-      std::string shown = display(abs);
-      if (!config.exclude.empty() && excluded(shown)) continue;
-      if (auto c = cache_by_path.find(abs); c != cache_by_path.end()) {
-        PostRecord& r = cached[c->second];
-        if (r.size == l.size && r.mtime_ns == l.mtime_ns) {
-          ++cache_used;
-          ++stats.cache_hits;
-          r.path = std::move(shown);
-          keep.push_back(r);
-          by_path.emplace(r.filesystem_path, index.posts.size());
-          index.posts.push_back(std::move(r));
-          index.reported.push_back(false);
-          continue;
-        }
+      if (!config.exclude.empty() && excluded(display_prefix + l.rel)) continue;
+      if (fresh) {
+        ++cache_used;
+        ++stats.cache_hits;
+        in_cache.push_back(index.posts.size());
+        index.posts.push_back(cached[c->second]);
+        index.reported.push_back(false);
+        continue;
       }
       dirty = true;
-      to_parse.emplace_back(std::move(l), std::move(abs));
+      to_parse.push_back(&l);
     }
     if (cache_used != cached.size()) dirty = true;  // entries for files that are gone
+    phase("match cache");
 
     // Index what the cache could not answer, in parallel; front matter and links only.
     if (!to_parse.empty()) {
@@ -445,13 +602,13 @@ ArchiveStageStats run_archive_stage(const std::vector<FileEntry>& files, const s
         for (;;) {
           const std::size_t i = next.fetch_add(1);
           if (i >= to_parse.size()) break;
-          const auto& [l, abs] = to_parse[i];
+          const std::string abs = root_str + "/" + to_parse[i]->rel;
           ParseOptions options;
           options.html = false;
-          const Document doc = load_document(abs, display(abs), options);
+          const Document doc = load_document(abs, std::string(), options);
           parsed[i] = make_post_record(doc, abs);
-          parsed[i].size = l.size;
-          parsed[i].mtime_ns = l.mtime_ns;
+          parsed[i].size = to_parse[i]->size;
+          parsed[i].mtime_ns = to_parse[i]->mtime_ns;
         }
       };
       unsigned n = jobs == 0 ? std::max(1u, std::thread::hardware_concurrency()) : jobs;
@@ -461,24 +618,29 @@ ArchiveStageStats run_archive_stage(const std::vector<FileEntry>& files, const s
       work();
       for (auto& t : threads) t.join();
       stats.parsed += parsed.size();
-      for (auto& r : parsed) {
-        keep.push_back(r);
-        if (by_path.emplace(r.filesystem_path, index.posts.size()).second) {
-          index.posts.push_back(std::move(r));
-          index.reported.push_back(false);
-        }
+      for (auto& p : parsed) {
+        const PostRecord& r = index.keep(std::move(p));
+        in_cache.push_back(index.posts.size());
+        index.posts.push_back(view_of(index, r, root_id, std::string_view(r.filesystem_path).substr(root_str.size() + 1)));
+        index.reported.push_back(false);
       }
+      phase("parse uncached posts");
     }
     if (dirty) {
+      std::vector<const PostView*> ptrs;
+      ptrs.reserve(in_cache.size());
+      for (std::size_t i : in_cache) ptrs.push_back(&index.posts[i]);
       std::error_code ec;
       fs::create_directories(cache_file.parent_path(), ec);
       try {
-        write_file_atomic(cache_file, serialize_index(keep, root));
+        write_file_atomic(cache_file, serialize_views(ptrs));
       } catch (const std::exception& e) {
         stats.warnings.push_back(fmt::format("cannot write the index cache: {}", e.what()));
       }
+      phase("write cache");
     }
   }
+  index.shown.resize(index.posts.size());
   stats.indexed = index.posts.size();
 
   std::vector<PendingFinding> pending;
@@ -486,6 +648,7 @@ ArchiveStageStats run_archive_stage(const std::vector<FileEntry>& files, const s
     const auto& check = dynamic_cast<const ArchiveCheck&>(*active->check);
     ArchiveEmitter emit(index, check.meta().id, active->severity, pending);
     check.check_archive(index, emit);
+    phase(check.meta().id.c_str());
   }
   if (!pending.empty()) {
     // Materialise findings against each file's text, honouring its suppressions.
@@ -493,11 +656,11 @@ ArchiveStageStats run_archive_stage(const std::vector<FileEntry>& files, const s
                      [](const PendingFinding& a, const PendingFinding& b) { return a.post < b.post; });
     std::size_t i = 0;
     while (i < pending.size()) {
-      const PostRecord& post = index.posts[pending[i].post];
+      const std::size_t post = pending[i].post;
       ParseOptions options;
       options.html = false;
-      const Document doc = load_document(post.filesystem_path, post.path, options);
-      for (; i < pending.size() && &index.posts[pending[i].post] == &post; ++i) {
+      const Document doc = load_document(index.filesystem_path(post), index.display_path(post), options);
+      for (; i < pending.size() && pending[i].post == post; ++i) {
         const auto& f = pending[i];
         std::vector<Diagnostic> out;
         Emitter emit(doc, f.rule_id, f.severity, out);

@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 
 #include <unordered_map>
+#include <unordered_set>
 
 #include "archive_lint/archive.hpp"
 #include "archive_lint/io.hpp"
@@ -77,18 +78,18 @@ PostDate shift(PostDate d, int to_offset) {
 }  // namespace
 
 // Jekyll 4's URL for a post (lib/jekyll/drops/url_drop.rb, lib/jekyll/url.rb).
-std::string jekyll_post_url(const PostRecord& post, const std::string& pattern, std::optional<int> utc_offset) {
-  std::string tmpl = expand_style(post.permalink.empty() ? pattern : post.permalink);
+std::string jekyll_post_url(const PostView& post, const std::string& pattern, std::optional<int> utc_offset) {
+  std::string tmpl = expand_style(post.permalink.empty() ? pattern : std::string(post.permalink));
   auto date = post.post_date();
   if (date && utc_offset) date = shift(*date, *utc_offset);
   std::string categories;
   std::vector<std::string> seen;
-  for (const auto& c : post.categories) {
+  post.each_category([&](std::string_view c) {
     const std::string lc = to_lower_ascii(c);
-    if (std::find(seen.begin(), seen.end(), lc) != seen.end()) continue;
+    if (std::find(seen.begin(), seen.end(), lc) != seen.end()) return;
     seen.push_back(lc);
     categories += (categories.empty() ? "" : "/") + lc;
-  }
+  });
   const std::string ext = [&] {
     const std::string e = to_lower_ascii(post.extension());
     return e == ".md" || e == ".markdown" || e == ".mkdown" || e == ".mkd" || e == ".htm" ? std::string(".html") : e;
@@ -100,7 +101,7 @@ std::string jekyll_post_url(const PostRecord& post, const std::string& pattern, 
       {"title", slugify(post.slug, true, true)},
       {"slug", slugify(post.slug, false, false)},
       {"name", slugify(post.slug, false, false)},
-      {"path", post.path},
+      {"path", std::string(post.rel)},
   };
   if (date) {
     values.insert(values.end(), {{"year", fmt::format("{:04}", date->year)},
@@ -198,11 +199,35 @@ class PermalinkCollision final : public ArchiveCheck {
       }
     }
     if (pattern.empty()) pattern = "date";
+    // URLs of the posts being reported first; another post can only collide
+    // with one of them if its slug reduces to the same letters (when the
+    // pattern uses the slug) or it sets its own permalink.
+    const std::string expanded = expand_style(pattern);
+    const bool by_slug = expanded.find(":title") != std::string::npos || expanded.find(":slug") != std::string::npos ||
+                         expanded.find(":name") != std::string::npos;
+    auto loose = [](std::string_view slug) {
+      std::uint64_t h = 14695981039346656037ULL;
+      for (unsigned char c : slug) {
+        if (!(c >= 0x80 || std::isalnum(c))) continue;
+        h = (h ^ static_cast<unsigned char>(std::tolower(c))) * 1099511628211ULL;
+      }
+      return h;
+    };
     std::unordered_map<std::string, std::vector<std::size_t>> by_url;
+    std::unordered_set<std::uint64_t> reported_slugs;
     for (std::size_t i = 0; i < index.posts.size(); ++i) {
       const auto& p = index.posts[i];
-      if (!p.published || !p.front_matter_ok) continue;
+      if (!index.reported[i] || !p.published || !p.front_matter_ok) continue;
       by_url[jekyll_post_url(p, pattern, utc_offset_)].push_back(i);
+      reported_slugs.insert(loose(p.slug));
+    }
+    if (by_url.empty()) return;
+    for (std::size_t i = 0; i < index.posts.size(); ++i) {
+      const auto& p = index.posts[i];
+      if (index.reported[i] || !p.published || !p.front_matter_ok) continue;
+      if (by_slug && p.permalink.empty() && !reported_slugs.count(loose(p.slug))) continue;
+      auto it = by_url.find(jekyll_post_url(p, pattern, utc_offset_));
+      if (it != by_url.end()) it->second.push_back(i);
     }
     for (const auto& [url, members] : by_url) {
       if (members.size() < 2) continue;
@@ -212,7 +237,7 @@ class PermalinkCollision final : public ArchiveCheck {
         std::size_t shown = 0;
         for (std::size_t b : members) {
           if (b == a) continue;
-          if (shown++ < 5) others += (others.empty() ? "" : ", ") + index.posts[b].path;
+          if (shown++ < 5) others += (others.empty() ? "" : ", ") + index.display_path(b);
         }
         if (shown > 5) others += fmt::format(" and {} more", shown - 5);
         emit.report(a, 1, fmt::format("Jekyll would write this post to '{}', the same URL as {}", url, others));

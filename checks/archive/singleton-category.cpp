@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 
 #include <map>
+#include <unordered_map>
 
 #include "archive_lint/archive.hpp"
 
@@ -39,20 +40,18 @@ class SingletonCategory final : public ArchiveCheck {
   }
   void check_archive(const ArchiveIndex& index, ArchiveEmitter& emit) const override {
     if (static_cast<long>(index.posts.size()) < min_posts_) return;
-    std::map<std::string, std::size_t> counts;
-    for (const auto& p : index.posts) {
-      for (const auto& c : p.categories) ++counts[c];
-    }
+    std::unordered_map<std::string_view, std::size_t> counts;
+    for (const auto& p : index.posts) p.each_category([&](std::string_view c) { ++counts[c]; });
     for (std::size_t i = 0; i < index.posts.size(); ++i) {
       if (!emit.reported(i)) continue;
-      for (const auto& c : index.posts[i].categories) {
-        if (counts[c] != 1) continue;
-        std::string best;
+      index.posts[i].each_category([&](std::string_view c) {
+        if (counts[c] != 1) return;
+        std::string_view best;
         std::size_t best_distance = 3, best_count = 0;
         for (const auto& [name, n] : counts) {
           if (n < 2) continue;
           const std::size_t d = edit_distance(c, name);
-          if (d < best_distance || (d == best_distance && n > best_count)) {
+          if (d < best_distance || (d == best_distance && (n > best_count || (n == best_count && name < best)))) {
             best = name;
             best_distance = d;
             best_count = n;
@@ -64,7 +63,7 @@ class SingletonCategory final : public ArchiveCheck {
                                  : fmt::format("category '{}' is used by no other post of the {} in the archive; did "
                                                "you mean '{}' ({} posts)?",
                                                c, index.posts.size(), best, best_count));
-      }
+      });
     }
   }
 
