@@ -2,6 +2,7 @@
 #include "archive_lint/archive.hpp"
 
 #include <dirent.h>
+#include <sys/mman.h>
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/stat.h>
@@ -10,6 +11,7 @@
 #include <algorithm>
 #include <atomic>
 #include <charconv>
+#include <cstring>
 #include <chrono>
 #include <cstdlib>
 #include <map>
@@ -124,28 +126,63 @@ bool post_extension(std::string_view name) {
   return ext == "md" || ext == "markdown" || ext == "mkdown" || ext == "mkd" || ext == "html" || ext == "htm";
 }
 
-// Walks DIR (relative name `rel`) with one fstatat per entry.
-void list_posts(int dirfd, const std::string& rel, std::vector<Listed>& out, int depth) {
+// Walks DIR (relative name `rel`): names from readdir, then one fstatat per
+// entry, split over `threads` threads (stat dominates a warm pre-commit run).
+void list_posts(int dirfd, const std::string& rel, std::vector<Listed>& out, int depth, unsigned threads) {
   if (depth > 16) return;
   DIR* dir = ::fdopendir(dirfd);
   if (!dir) {
     ::close(dirfd);
     return;
   }
+  std::vector<std::string> names;
+  std::vector<std::string> subdirs;
   while (const dirent* e = ::readdir(dir)) {
     const std::string_view name = e->d_name;
     if (name.empty() || name[0] == '.') continue;
-    struct stat st {};
-    if (::fstatat(::dirfd(dir), e->d_name, &st, 0) != 0) continue;
-    std::string child = rel + "/" + std::string(name);
-    if (S_ISDIR(st.st_mode)) {
-      const int sub = ::openat(::dirfd(dir), e->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-      if (sub >= 0) list_posts(sub, child, out, depth + 1);
-      continue;
+    if (e->d_type == DT_DIR) subdirs.emplace_back(name);
+    else if (post_extension(name) || e->d_type == DT_UNKNOWN || e->d_type == DT_LNK) names.emplace_back(name);
+  }
+  const int fd = ::dirfd(dir);
+  const std::size_t first = out.size();
+  out.resize(first + names.size());
+  std::vector<char> ok(names.size(), 0);
+  std::vector<char> is_dir(names.size(), 0);
+  auto stat_range = [&](std::size_t b, std::size_t e) {
+    for (std::size_t i = b; i < e; ++i) {
+      struct stat st {};
+      if (::fstatat(fd, names[i].c_str(), &st, 0) != 0) continue;
+      if (S_ISDIR(st.st_mode)) {
+        is_dir[i] = 1;
+        continue;
+      }
+      if (!S_ISREG(st.st_mode) || !post_extension(names[i])) continue;
+      Listed& l = out[first + i];
+      l.size = static_cast<std::uint64_t>(st.st_size);
+      l.mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec;
+      ok[i] = 1;
     }
-    if (!S_ISREG(st.st_mode) || !post_extension(name)) continue;
-    out.push_back({std::move(child), static_cast<std::uint64_t>(st.st_size),
-                   static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec});
+  };
+  if (threads > 1 && names.size() > 2000) {
+    const std::size_t half = names.size() / 2;
+    std::thread other(stat_range, half, names.size());
+    stat_range(0, half);
+    other.join();
+  } else {
+    stat_range(0, names.size());
+  }
+  std::size_t kept = first;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (is_dir[i]) subdirs.push_back(names[i]);
+    if (!ok[i]) continue;
+    Listed l = out[first + i];
+    l.rel = rel + "/" + names[i];
+    out[kept++] = std::move(l);
+  }
+  out.resize(kept);
+  for (const auto& sub : subdirs) {
+    const int subfd = ::openat(fd, sub.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+    if (subfd >= 0) list_posts(subfd, rel + "/" + sub, out, depth + 1, threads);
   }
   ::closedir(dir);
 }
@@ -353,12 +390,12 @@ std::string serialize_views(const std::vector<const PostView*>& posts) {
 }
 
 bool parse_index_views(std::string_view text, ArchiveIndex& index, std::vector<PostView>& out) {
-  out.clear();
+  const std::size_t first = out.size();
   if (text.substr(0, kCacheHeader.size()) != kCacheHeader) return false;
   std::size_t pos = text.find('\n');
   if (pos == std::string_view::npos) return false;
   ++pos;
-  out.reserve(static_cast<std::size_t>(std::count(text.begin() + static_cast<std::ptrdiff_t>(pos), text.end(), '\n')));
+  out.reserve(first + static_cast<std::size_t>(std::count(text.begin() + static_cast<std::ptrdiff_t>(pos), text.end(), '\n')));
   std::string_view fields[kFields];
   auto field = [&](std::string_view f) -> std::string_view {
     if (f.find('\\') == std::string_view::npos) return f;
@@ -367,27 +404,28 @@ bool parse_index_views(std::string_view text, ArchiveIndex& index, std::vector<P
   while (pos < text.size()) {
     const std::size_t nl = text.find('\n', pos);
     if (nl == std::string_view::npos) {
-      out.clear();
+      out.resize(first);
       return false;  // truncated
     }
     const std::string_view line = text.substr(pos, nl - pos);
     pos = nl + 1;
     std::size_t n = 0, b = 0;
-    for (std::size_t i = 0; i <= line.size(); ++i) {
-      if (i == line.size() || line[i] == '\t') {
-        if (n == kFields) {
-          out.clear();
-          return false;
-        }
-        fields[n++] = line.substr(b, i - b);
-        b = i + 1;
+    for (;;) {
+      const void* tab = std::memchr(line.data() + b, '\t', line.size() - b);
+      const std::size_t e = tab ? static_cast<std::size_t>(static_cast<const char*>(tab) - line.data()) : line.size();
+      if (n == kFields) {
+        out.clear();
+        return false;
       }
+      fields[n++] = line.substr(b, e - b);
+      if (!tab) break;
+      b = e + 1;
     }
     PostView v;
     if (n != kFields || fields[3].size() != 2 || !parse_number(fields[1], v.size) || !parse_number(fields[2], v.mtime_ns) ||
         !parse_number(fields[11], v.title_line) || !parse_number(fields[12], v.date_line) ||
         !parse_number(fields[13], v.categories_line) || !parse_number(fields[14], v.source_line) || fields[0].empty()) {
-      out.clear();
+      out.resize(first);
       return false;
     }
     v.rel = field(fields[0]);
@@ -467,22 +505,28 @@ class Excluder {
   explicit Excluder(const std::vector<std::string>& globs) {
     for (const auto& g : globs) (g.size() > 3 && g.compare(g.size() - 3, 3, "/**") == 0 ? dir_globs_ : file_globs_).push_back(g);
   }
-  bool operator()(std::string_view shown) {
-    const auto slash = shown.find_last_of('/');
-    const std::string dir(slash == std::string_view::npos ? std::string_view() : shown.substr(0, slash));
-    auto it = dirs_.find(dir);
-    if (it == dirs_.end()) {
-      const std::string probe = dir.empty() ? std::string("x") : dir + "/x";
-      const bool ex = std::any_of(dir_globs_.begin(), dir_globs_.end(), [&](const std::string& g) { return glob_match(g, probe); });
-      it = dirs_.emplace(dir, ex).first;
+  // `prefix + rel` is the display path.
+  bool operator()(const std::string& prefix, std::string_view rel) {
+    const auto slash = rel.find_last_of('/');
+    const std::string_view dir = slash == std::string_view::npos ? std::string_view() : rel.substr(0, slash);
+    if (!have_last_ || dir != last_dir_) {
+      const std::string probe = prefix + std::string(dir) + (dir.empty() ? "x" : "/x");
+      last_excluded_ = std::any_of(dir_globs_.begin(), dir_globs_.end(), [&](const std::string& g) { return glob_match(g, probe); });
+      last_dir_storage_ = std::string(dir);
+      last_dir_ = last_dir_storage_;
+      have_last_ = true;
     }
-    if (it->second) return true;
+    if (last_excluded_) return true;
+    if (file_globs_.empty()) return false;
+    const std::string shown = prefix + std::string(rel);
     return std::any_of(file_globs_.begin(), file_globs_.end(), [&](const std::string& g) { return glob_match(g, shown); });
   }
 
  private:
   std::vector<std::string> dir_globs_, file_globs_;
-  std::unordered_map<std::string, bool> dirs_;
+  bool have_last_ = false, last_excluded_ = false;
+  std::string last_dir_storage_;
+  std::string_view last_dir_;
 };
 }  // namespace
 
@@ -531,35 +575,46 @@ ArchiveStageStats run_archive_stage(const std::vector<FileEntry>& files, const s
     const std::string root_str = index.roots[root_id];
     const fs::path root(root_str);
     const fs::path cache_file = archive_cache_path(root);
-    std::vector<PostView> cached;
     bool dirty = false;
+    const std::size_t begin = index.posts.size();
     {
-      std::string error;
-      auto text = read_file(cache_file, error);
-      if (!text) {
+      const int fd = ::open(cache_file.c_str(), O_RDONLY | O_CLOEXEC);
+      struct stat st {};
+      if (fd < 0 || ::fstat(fd, &st) != 0 || st.st_size <= 0) {
         dirty = true;  // no cache yet (or unreadable: rewritten below)
-      } else if (!parse_index_views(index.keep(std::move(*text)), index, cached)) {
-        stats.warnings.push_back(fmt::format("{}: ignoring an unreadable or corrupt index cache; rebuilding it",
-                                             cache_file.generic_string()));
-        cached.clear();
-        dirty = true;
+      } else {
+        const std::size_t length = static_cast<std::size_t>(st.st_size);
+        void* map = ::mmap(nullptr, length, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+        if (map == MAP_FAILED) {
+          dirty = true;
+        } else {
+          index.hold(std::shared_ptr<const void>(map, [length](const void* p) { ::munmap(const_cast<void*>(p), length); }));
+          if (!parse_index_views(std::string_view(static_cast<const char*>(map), length), index, index.posts)) {
+            stats.warnings.push_back(fmt::format("{}: ignoring an unreadable or corrupt index cache; rebuilding it",
+                                                 cache_file.generic_string()));
+            dirty = true;
+          }
+        }
       }
+      if (fd >= 0) ::close(fd);
     }
-    for (auto& v : cached) v.root = root_id;
+    const std::size_t end = index.posts.size();
+    for (std::size_t i = begin; i < end; ++i) index.posts[i].root = root_id;
     phase("read cache");
     std::unordered_map<std::string_view, std::size_t> cache_by_rel;
-    cache_by_rel.reserve(cached.size() * 2);
-    for (std::size_t i = 0; i < cached.size(); ++i) cache_by_rel.emplace(cached[i].rel, i);
+    cache_by_rel.reserve((end - begin) * 2);
+    for (std::size_t i = begin; i < end; ++i) cache_by_rel.emplace(index.posts[i].rel, i);
 
     std::vector<Listed> listed;
-    listed.reserve(cached.size() + 16);
+    listed.reserve(end - begin + 16);
     const int dirfd = ::open((root / "_posts").c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dirfd >= 0) list_posts(dirfd, "_posts", listed, 0);
+    if (dirfd >= 0) list_posts(dirfd, "_posts", listed, 0, jobs == 0 ? std::max(1u, std::thread::hardware_concurrency()) : jobs);
     phase("list _posts");
 
     const auto& run_posts = run_by_rel[root_id];
     std::vector<std::size_t> in_cache;  // posts the cache file will hold, by index
     in_cache.reserve(listed.size());
+    std::vector<char> live(end - begin, 0);
     std::vector<const Listed*> to_parse;
     std::size_t cache_used = 0;
     const std::string display_prefix = [&] {
@@ -569,7 +624,7 @@ ArchiveStageStats run_archive_stage(const std::vector<FileEntry>& files, const s
     }();
     for (const auto& l : listed) {
       const auto c = cache_by_rel.find(l.rel);
-      const bool fresh = c != cache_by_rel.end() && cached[c->second].size == l.size && cached[c->second].mtime_ns == l.mtime_ns;
+      const bool fresh = c != cache_by_rel.end() && index.posts[c->second].size == l.size && index.posts[c->second].mtime_ns == l.mtime_ns;
       if (auto it = run_posts.find(l.rel); it != run_posts.end()) {
         PostView& v = index.posts[it->second];
         v.size = l.size;
@@ -579,19 +634,25 @@ ArchiveStageStats run_archive_stage(const std::vector<FileEntry>& files, const s
         in_cache.push_back(it->second);
         continue;
       }
-      if (!config.exclude.empty() && excluded(display_prefix + l.rel)) continue;
+      if (!config.exclude.empty() && excluded(display_prefix, l.rel)) continue;
       if (fresh) {
         ++cache_used;
         ++stats.cache_hits;
-        in_cache.push_back(index.posts.size());
-        index.posts.push_back(cached[c->second]);
-        index.reported.push_back(false);
+        live[c->second - begin] = 1;
         continue;
       }
       dirty = true;
       to_parse.push_back(&l);
     }
-    if (cache_used != cached.size()) dirty = true;  // entries for files that are gone
+    if (cache_used != end - begin) dirty = true;  // entries for files that are gone
+    // Keep the fresh cache entries, in place.
+    std::size_t kept = begin;
+    for (std::size_t i = begin; i < end; ++i) {
+      if (live[i - begin]) index.posts[kept++] = index.posts[i];
+    }
+    index.posts.resize(kept);
+    for (std::size_t i = begin; i < kept; ++i) in_cache.push_back(i);
+    index.reported.resize(index.posts.size(), false);
     phase("match cache");
 
     // Index what the cache could not answer, in parallel; front matter and links only.

@@ -6,6 +6,7 @@
 // findings are reported only on the files given.
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <filesystem>
 #include <optional>
 #include <string_view>
@@ -61,12 +62,14 @@ class ArchiveIndex {
   // Storage the views point into; a deque never moves its elements.
   std::string& keep(std::string text) { return strings_.emplace_back(std::move(text)); }
   PostRecord& keep(PostRecord record) { return records_.emplace_back(std::move(record)); }
+  void hold(std::shared_ptr<const void> resource) { held_.push_back(std::move(resource)); }
   std::string display_root;            // config root with a trailing '/'
   std::vector<std::string_view> shown; // display paths of the run's posts (empty: computed)
 
  private:
   std::deque<std::string> strings_;
   std::deque<PostRecord> records_;
+  std::vector<std::shared_ptr<const void>> held_;  // e.g. the mapped cache file
 };
 
 struct PendingFinding {
@@ -125,7 +128,8 @@ std::filesystem::path archive_cache_path(const std::filesystem::path& site_root)
 std::string serialize_index(const std::vector<PostRecord>& posts, const std::filesystem::path& site_root);
 // Returns false (and leaves out empty) when the text is not a valid cache.
 bool parse_index(std::string_view text, const std::filesystem::path& site_root, std::vector<PostRecord>& out);
-// The same on views: `out` points into `text` (or into `index` storage for escaped values).
+// The same on views, appended to `out` (which is left as it was on failure);
+// they point into `text` or into `index` storage for escaped values.
 bool parse_index_views(std::string_view text, ArchiveIndex& index, std::vector<PostView>& out);
 std::string serialize_views(const std::vector<const PostView*>& posts);
 
