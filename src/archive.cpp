@@ -193,6 +193,22 @@ fs::path normal_absolute(const fs::path& p) {
   return (ec ? p : abs).lexically_normal();
 }
 
+// normal_absolute(p).generic_string(), without path arithmetic in the common
+// case (a plain relative or absolute path): it runs once per post.
+std::string normal_absolute_string(const fs::path& p) {
+  static const std::string cwd = [] {
+    std::error_code ec;
+    return fs::current_path(ec).generic_string();
+  }();
+  const std::string& s = p.native();
+  const bool plain = !s.empty() && s.find("//") == std::string::npos && s.find("/./") == std::string::npos &&
+                     s.find("/../") == std::string::npos && s.rfind("./", 0) != 0 && s.rfind("../", 0) != 0 &&
+                     s.back() != '/' && s.back() != '.';
+  if (plain && s[0] == '/') return s;
+  if (plain && !cwd.empty() && cwd.back() != '/') return cwd + "/" + s;
+  return normal_absolute(p).generic_string();
+}
+
 // The Jekyll site a post belongs to: the parent of its nearest `_posts`.
 std::optional<fs::path> site_root_of(const fs::path& abs) {
   for (fs::path dir = abs.parent_path(); !dir.empty() && dir != dir.root_path(); dir = dir.parent_path()) {
@@ -228,7 +244,7 @@ std::optional<PostDate> PostRecord::post_date() const {
 
 PostRecord make_post_record(const Document& doc, const fs::path& filesystem_path) {
   PostRecord r;
-  r.filesystem_path = normal_absolute(filesystem_path).generic_string();
+  r.filesystem_path = normal_absolute_string(filesystem_path);
   r.path = doc.path;
   const FrontMatter& fm = doc.front_matter;
   r.front_matter_ok = fm.ok();
