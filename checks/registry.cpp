@@ -22,6 +22,26 @@ std::unique_ptr<Check> make_front_matter_date_format();
 std::unique_ptr<Check> make_front_matter_date_invalid();
 std::unique_ptr<Check> make_front_matter_filename_date();
 std::unique_ptr<Check> make_front_matter_filename_skipped();
+std::unique_ptr<Check> make_html_unclosed_element();
+std::unique_ptr<Check> make_html_stray_end_tag();
+std::unique_ptr<Check> make_html_misnested();
+std::unique_ptr<Check> make_html_duplicate_attribute();
+std::unique_ptr<Check> make_html_unterminated_comment();
+std::unique_ptr<Check> make_html_invalid_character_reference();
+std::unique_ptr<Check> make_html_tokenizer_error();
+std::unique_ptr<Check> make_html_void_end_tag();
+std::unique_ptr<Check> make_html_implicitly_closed();
+std::unique_ptr<Check> make_html_disallowed_element();
+std::unique_ptr<Check> make_html_disallowed_attribute();
+std::unique_ptr<Check> make_links_malformed();
+std::unique_ptr<Check> make_links_dead();
+std::unique_ptr<Check> make_links_forbidden();
+std::unique_ptr<Check> make_links_unreachable();
+std::unique_ptr<Check> make_links_server_error();
+std::unique_ptr<Check> make_links_redirect_loop();
+std::unique_ptr<Check> make_links_redirect();
+std::unique_ptr<Check> make_links_blocked_address();
+std::unique_ptr<Check> make_links_protocol_relative();
 std::unique_ptr<Check> make_attribution_marker_missing();
 std::unique_ptr<Check> make_attribution_marker_repeated();
 std::unique_ptr<Check> make_attribution_marker_position();
@@ -53,6 +73,26 @@ const CheckFactory kFactories[] = {
     checks::make_front_matter_date_invalid,
     checks::make_front_matter_filename_date,
     checks::make_front_matter_filename_skipped,
+    checks::make_html_unclosed_element,
+    checks::make_html_stray_end_tag,
+    checks::make_html_misnested,
+    checks::make_html_duplicate_attribute,
+    checks::make_html_unterminated_comment,
+    checks::make_html_invalid_character_reference,
+    checks::make_html_tokenizer_error,
+    checks::make_html_void_end_tag,
+    checks::make_html_implicitly_closed,
+    checks::make_html_disallowed_element,
+    checks::make_html_disallowed_attribute,
+    checks::make_links_malformed,
+    checks::make_links_dead,
+    checks::make_links_forbidden,
+    checks::make_links_unreachable,
+    checks::make_links_server_error,
+    checks::make_links_redirect_loop,
+    checks::make_links_redirect,
+    checks::make_links_blocked_address,
+    checks::make_links_protocol_relative,
     checks::make_attribution_marker_missing,
     checks::make_attribution_marker_repeated,
     checks::make_attribution_marker_position,

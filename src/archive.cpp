@@ -709,6 +709,14 @@ ArchiveStageStats run_archive_stage(const std::vector<FileEntry>& files, const s
       for (std::size_t i : in_cache) ptrs.push_back(&index.posts[i]);
       std::error_code ec;
       fs::create_directories(cache_file.parent_path(), ec);
+      // Like .pytest_cache: the cache directory ignores itself in the archive's git repository.
+      const fs::path ignore = cache_file.parent_path() / ".gitignore";
+      if (!fs::exists(ignore, ec)) {
+        try {
+          write_file_atomic(ignore, "# archive-lint's post index cache; safe to delete\n*\n");
+        } catch (const std::exception&) {
+        }
+      }
       try {
         write_file_atomic(cache_file, serialize_views(ptrs));
       } catch (const std::exception& e) {

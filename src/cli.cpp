@@ -4,8 +4,11 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <memory>
 #include <iostream>
 #include <sstream>
 
@@ -15,6 +18,8 @@
 #include "archive_lint/formatter.hpp"
 #include "archive_lint/git.hpp"
 #include "archive_lint/io.hpp"
+#include "archive_lint/json.hpp"
+#include "archive_lint/links.hpp"
 #include "archive_lint/merge.hpp"
 #include "archive_lint/registry.hpp"
 #include "archive_lint/runner.hpp"
@@ -43,6 +48,8 @@ struct LintOptions {
   std::string changed_since;
   std::string shard;  // "i/n"
   bool offline = false;
+  bool links_only = false;  // `archive-lint links`: extraction and reachability only
+  LinkOverrides link_overrides;
 };
 
 struct CheckOptions {
@@ -61,6 +68,23 @@ struct LintOutcome {
   std::vector<ActiveCheck> checks;
   RunResult result;
 };
+
+// A one-line progress bar on stderr, redrawn at most ten times a second.
+LinkProgressFn make_progress_bar() {
+  if (::isatty(STDERR_FILENO) != 1) return {};
+  auto last = std::make_shared<double>(-1.0);
+  return [last](const LinkProgress& p) {
+    if (p.done != p.total && p.seconds - *last < 0.1) return;
+    *last = p.seconds;
+    const double rate = p.seconds > 0 ? static_cast<double>(p.done) / p.seconds : 0.0;
+    constexpr std::size_t kWidth = 30;
+    const std::size_t filled = p.total ? p.done * kWidth / p.total : kWidth;
+    std::cerr << fmt::format("\r[{}{}] {}/{} links, {} failing, {:.0f}/s ", std::string(filled, '#'),
+                             std::string(kWidth - filled, '.'), p.done, p.total, p.failing, rate);
+    if (p.done == p.total) std::cerr << '\n';
+    std::cerr << std::flush;
+  };
+}
 
 bool use_color(const std::string& mode, bool to_file) {
   if (mode == "always") return true;
@@ -116,6 +140,17 @@ LintOutcome lint(const LintOptions& opt) {
   }
   outcome.config = load_config(opt.config.empty() ? std::nullopt : std::optional<fs::path>(opt.config), start);
   outcome.checks = instantiate_checks(outcome.config);
+  if (opt.links_only) {
+    outcome.checks.erase(std::remove_if(outcome.checks.begin(), outcome.checks.end(),
+                                        [](const ActiveCheck& c) { return c.check->meta().family() != "links"; }),
+                         outcome.checks.end());
+  }
+  LinkRuleSeverities link_rules;
+  for (const auto& c : outcome.checks) {
+    if (c.check->meta().family() == "links" && c.check->meta().id != "links/malformed")
+      link_rules.rules.emplace_back(c.check->meta().id, c.severity);
+  }
+  const LinkSettings link_settings = load_link_settings(outcome.config, opt.link_overrides);
   std::vector<std::string> paths = opt.paths;
   if (paths.empty()) {
     // The archive the config belongs to: its `_posts` if there is one.
@@ -128,17 +163,29 @@ LintOutcome lint(const LintOptions& opt) {
   auto files = collect_files(paths, outcome.config, missing);
   if (!missing.empty()) {
     std::string list;
-    for (const auto& m : missing) list += (list.empty() ? "" : ", ") + m;
-    throw UsageError(fmt::format("no such file or directory: {}", list));
+    for (const auto& m : missing) list += (list.empty() ? "" : "\narchive-lint: ") + m + ": no such file or directory";
+    throw UsageError(list);
   }
   if (!opt.changed_since.empty()) restrict_to_changed(files, outcome.config, opt.changed_since);
   if (!opt.shard.empty()) {
     const auto [index, count] = parse_shard(opt.shard);
     keep_shard(files, index, count);
   }
-  outcome.result = run_checks(files, outcome.checks, opt.jobs);
+  std::vector<DocumentLinks> links;
+  outcome.result = run_checks(files, outcome.checks, opt.jobs, link_rules.rules.empty() ? nullptr : &links);
   for (const auto& w : run_archive_stage(files, outcome.checks, outcome.config, opt.jobs, outcome.result).warnings)
     std::cerr << "archive-lint: warning: " << w << '\n';
+  if (!link_rules.rules.empty()) {
+    // Reachability: once per run, over the deduplicated links of every file.
+    std::vector<std::string> warnings;
+    const auto started = std::chrono::steady_clock::now();
+    run_link_pass(links, link_settings, link_rules, !opt.offline, outcome.result.diagnostics, warnings,
+                  make_progress_bar());
+    for (const auto& w : warnings) std::cerr << "archive-lint: warning: " << w << '\n';
+    std::sort(outcome.result.diagnostics.begin(), outcome.result.diagnostics.end(), diagnostic_less);
+    assign_fingerprints(outcome.result.diagnostics);
+    outcome.result.stats.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  }
   return outcome;
 }
 
@@ -223,16 +270,26 @@ int run_merge(const std::vector<std::string>& inputs, const std::string& output)
 
 int run_rules(bool as_json) {
   if (as_json) {
-    std::cout << "[\n";
-    bool first = true;
+    std::string out;
+    JsonWriter w(out);
+    w.begin_array();
     for (const auto& c : registry()) {
-      std::cout << (first ? "" : ",\n")
-                << fmt::format("  {{\"id\": \"{}\", \"severity\": \"{}\", \"enabled\": {}, \"fixable\": {}, \"summary\": \"{}\"}}",
-                               c.meta.id, to_string(c.meta.default_severity), c.meta.enabled_by_default,
-                               c.meta.fixable, c.meta.summary);
-      first = false;
+      w.begin_object();
+      w.key("id").value(c.meta.id);
+      w.key("severity").value(to_string(c.meta.default_severity));
+      w.key("enabled").value(c.meta.enabled_by_default);
+      w.key("fixable").value(c.meta.fixable);
+      w.key("summary").value(c.meta.summary);
+      w.key("options").begin_array();
+      for (const auto& o : c.meta.options) {
+        w.begin_object().key("name").value(o.name).key("type").value(o.type).key("default").value(o.default_value);
+        w.key("description").value(o.description).end_object();
+      }
+      w.end_array();
+      w.end_object();
     }
-    std::cout << "\n]\n";
+    w.end_array();
+    std::cout << out << '\n';
     return kExitClean;
   }
   std::size_t width = 0;
@@ -270,7 +327,32 @@ void add_lint_options(CLI::App* app, LintOptions& opt) {
   app->add_option("--changed-since", opt.changed_since,
                   "Only files changed since the merge base of REF and HEAD (committed, staged, unstaged or untracked)");
   app->add_option("--shard", opt.shard, "Only shard I of N (I/N), by a stable hash of the path");
-  app->add_flag("--offline", opt.offline, "Run only checks that need no network (all checks in this version)");
+  app->add_flag("--offline", opt.offline, "Skip link reachability (no network access at all)");
+  app->add_option("--timeout", opt.link_overrides.timeout, "Link check: total timeout per request, seconds (links.timeout)");
+  app->add_option("--max-concurrency", opt.link_overrides.max_concurrency,
+                  "Link check: requests in flight overall (links.max_concurrency, default 64)");
+  app->add_option("--max-per-host", opt.link_overrides.max_per_host,
+                  "Link check: requests in flight per host (links.max_per_host, default 4)");
+  app->add_option("--retries", opt.link_overrides.retries, "Link check: retries after errors, 5xx and 429 (links.retries)");
+  app->add_option("--cache", opt.link_overrides.cache, "Link cache file (links.cache, default .archive-lint/links-cache.json)");
+  app->add_flag("--no-cache", opt.link_overrides.no_cache, "Neither read nor write the link cache");
+  app->add_flag("--allow-private", opt.link_overrides.allow_private,
+                "Allow connections to loopback, private and link-local addresses (links.allow_private)");
+  app->add_option("--site-url", opt.link_overrides.site_url, "Site URL for protocol- and site-relative links (site.url)");
+  app->add_option("--exclude", opt.link_overrides.exclude, "Skip URLs matching REGEX (repeatable; links.exclude)");
+}
+
+// `check` and `links` share everything but the selection of rules.
+void add_report_options(CLI::App* app, CheckOptions& opt) {
+  app->add_option("-f,--format", opt.format, "Output format")->check(CLI::IsMember({"text", "sarif", "json", "github"}));
+  app->add_option("-o,--output", opt.output, "Write the report to FILE (atomically) instead of stdout");
+  app->add_option("--fail-on", opt.fail_on, "Lowest severity that makes the exit code 1")
+      ->check(CLI::IsMember({"error", "warning", "note"}));
+  app->add_option("--baseline", opt.baseline, "Ignore the findings accepted in this baseline file");
+  app->add_option("--sarif-category", opt.sarif_category,
+                  "SARIF runAutomationDetails category, e.g. archive-lint/pr (keeps uploads of different uses apart)");
+  app->add_flag("-q,--quiet", opt.quiet, "Show only findings at or above --fail-on; print nothing when clean");
+  app->add_option("--color", opt.color, "Colour the text output")->check(CLI::IsMember({"auto", "always", "never"}));
 }
 
 }  // namespace
@@ -286,6 +368,7 @@ int run_cli(int argc, char** argv) {
       "  archive-lint check --format sarif --sarif-category archive-lint/pr --output archive-lint.sarif\n"
       "  archive-lint check --changed-since origin/main --baseline .archive-lint-baseline.json\n"
       "  archive-lint baseline                    # accept today's findings\n"
+      "  archive-lint links _posts --max-per-host 2   # link reachability only\n"
       "  archive-lint rules\n"
       "  archive-lint explain front-matter/date-format\n"
       "\nExit codes: 0 nothing at or above --fail-on, 1 findings, 2 usage, config or I/O error.");
@@ -293,21 +376,24 @@ int run_cli(int argc, char** argv) {
   CheckOptions opt;
   auto* check = app.add_subcommand("check", "Check posts");
   add_lint_options(check, opt.lint);
-  check->add_option("-f,--format", opt.format, "Output format")->check(CLI::IsMember({"text", "sarif", "json", "github"}));
-  check->add_option("-o,--output", opt.output, "Write the report to FILE (atomically) instead of stdout");
-  check->add_option("--fail-on", opt.fail_on, "Lowest severity that makes the exit code 1")
-      ->check(CLI::IsMember({"error", "warning", "note"}));
-  check->add_option("--baseline", opt.baseline, "Ignore the findings accepted in this baseline file");
-  check->add_option("--sarif-category", opt.sarif_category,
-                    "SARIF runAutomationDetails category, e.g. archive-lint/pr (keeps uploads of different uses apart)");
-  check->add_flag("-q,--quiet", opt.quiet, "Show only findings at or above --fail-on; print nothing when clean");
-  check->add_option("--color", opt.color, "Colour the text output")->check(CLI::IsMember({"auto", "always", "never"}));
+  add_report_options(check, opt);
   check->footer(
       "Examples:\n"
       "  archive-lint check _posts\n"
       "  archive-lint check --format sarif -o results.sarif\n"
       "  archive-lint check --format github --changed-since origin/main\n"
       "  archive-lint check --shard 2/4 --format sarif -o shard-2.sarif");
+
+  CheckOptions links_opt;
+  links_opt.lint.links_only = true;
+  auto* links_cmd = app.add_subcommand("links", "Check only the links of the archive: extraction and reachability");
+  add_lint_options(links_cmd, links_opt.lint);
+  add_report_options(links_cmd, links_opt);
+  links_cmd->footer(
+      "Examples:\n"
+      "  archive-lint links _posts\n"
+      "  archive-lint links --max-per-host 2 --timeout 10 --exclude '^https://www\\.linkedin\\.com/'\n"
+      "  archive-lint links --no-cache --format sarif --sarif-category archive-lint/links -o links.sarif");
 
   LintOptions baseline_opt;
   std::string baseline_output = ".archive-lint-baseline.json";
@@ -343,6 +429,7 @@ int run_cli(int argc, char** argv) {
   }
   try {
     if (*check) return run_check(opt);
+    if (*links_cmd) return run_check(links_opt);
     if (*baseline) return run_baseline(baseline_opt, baseline_output);
     if (*merge) return run_merge(merge_inputs, merge_output);
     if (*rules) return run_rules(rules_json);

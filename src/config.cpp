@@ -95,7 +95,7 @@ void apply_rule(const std::string& file, Config& config, const YAML::Node& key_n
                                       valid.empty() ? std::string(" (it takes none besides severity and enabled)")
                                                     : " (options: " + valid + ")"));
       }
-      setting.options[name] = YAML::Clone(it->second);
+      setting.options[name] = it->second;  // not Clone(): a clone loses the marks that option errors cite
     }
   }
 }

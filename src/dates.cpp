@@ -153,10 +153,20 @@ bool matches_date_pattern(std::string_view pattern, std::string_view s) {
         ++i;  // %:z
         ok = offset(true);
         break;
-      case 'Z':
-        if (p < s.size() && s[p] == 'Z') ++p;
-        else ok = offset(false) || offset(true);
+      case 'Z': {
+        if (p < s.size() && s[p] == 'Z') {
+          ++p;
+          break;
+        }
+        // A failed +HHMM attempt has consumed `+HH`; rewind before trying +HH:MM.
+        const std::size_t at = p;
+        ok = offset(false);
+        if (!ok) {
+          p = at;
+          ok = offset(true);
+        }
         break;
+      }
       case '%':
         ok = p < s.size() && s[p] == '%';
         ++p;

@@ -94,7 +94,10 @@ Position Document::position(std::size_t offset) const {
   Position pos;
   pos.offset = offset;
   pos.line = lines.line_of(offset);
-  const std::size_t start = lines.line_start(pos.line);
+  std::size_t start = lines.line_start(pos.line);
+  // A UTF-8 BOM is not a character anyone sees: editors and SARIF viewers count
+  // line 1's columns from after it.
+  if (pos.line == 1 && has_bom) start = std::min(offset, std::max<std::size_t>(start, 3));
   const auto counts = count_columns(std::string_view(bytes).substr(start, offset - start));
   pos.column = counts.code_points + 1;
   pos.column_utf16 = counts.utf16_units + 1;
@@ -293,7 +296,8 @@ Document parse_document(std::string path, std::string bytes, const ParseOptions&
   if (fm.state == FrontMatter::State::present) parse_front_matter_yaml(doc);
   collect_suppressions(doc);
   doc.markdown = segment_markdown(doc.bytes, doc.body_offset);
-  if (options.html) parse_body_html(doc);
+  if (options.html) doc.html_analysis = analyse_html(doc.markdown.html_view, doc.body_offset);
+  if (options.gumbo_tree) parse_body_html(doc);
   extract_links(doc);
   return doc;
 }

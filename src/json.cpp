@@ -3,13 +3,38 @@
 #include <cmath>
 #include <cstdio>
 
+#include "archive_lint/text.hpp"
+
 namespace al {
+
+namespace {
+// Length of the well-formed UTF-8 sequence starting at text[i], or 0 if it is not one.
+std::size_t utf8_sequence_length(std::string_view text, std::size_t i) {
+  const auto c = static_cast<unsigned char>(text[i]);
+  const std::size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+  if (i + len > text.size()) return 0;
+  return find_invalid_utf8(text.substr(i, len)) ? 0 : len;
+}
+}  // namespace
 
 std::string json_escape(std::string_view text) {
   std::string out;
   out.reserve(text.size() + 2);
   out.push_back('"');
-  for (unsigned char c : text) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x80) {
+      // JSON is UTF-8: copy well-formed sequences, replace a bad byte with U+FFFD
+      // (source snippets of encoding/invalid-utf8 findings contain such bytes).
+      const std::size_t len = utf8_sequence_length(text, i);
+      if (len == 0) {
+        out += "\\ufffd";
+      } else {
+        out.append(text.substr(i, len));
+        i += len - 1;
+      }
+      continue;
+    }
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;

@@ -28,38 +28,25 @@ void GumboDeleter::operator()(GumboInternalOutput* output) const {
 namespace {
 
 struct UrlAttribute {
-  GumboTag tag;
-  const char* attribute;
+  std::string_view element;
+  std::string_view attribute;
   LinkRole role;
   bool srcset;
 };
 
 constexpr UrlAttribute kUrlAttributes[] = {
-    {GUMBO_TAG_A, "href", LinkRole::in_text, false},       {GUMBO_TAG_IMG, "src", LinkRole::image, false},
-    {GUMBO_TAG_IMG, "srcset", LinkRole::image, true},      {GUMBO_TAG_SOURCE, "src", LinkRole::image, false},
-    {GUMBO_TAG_SOURCE, "srcset", LinkRole::image, true},   {GUMBO_TAG_SCRIPT, "src", LinkRole::resource, false},
-    {GUMBO_TAG_LINK, "href", LinkRole::resource, false},   {GUMBO_TAG_IFRAME, "src", LinkRole::resource, false},
-    {GUMBO_TAG_VIDEO, "src", LinkRole::resource, false},   {GUMBO_TAG_VIDEO, "poster", LinkRole::image, false},
-    {GUMBO_TAG_AUDIO, "src", LinkRole::resource, false},
+    {"a", "href", LinkRole::in_text, false},       {"img", "src", LinkRole::image, false},
+    {"img", "srcset", LinkRole::image, true},      {"source", "src", LinkRole::image, false},
+    {"source", "srcset", LinkRole::image, true},   {"script", "src", LinkRole::resource, false},
+    {"link", "href", LinkRole::resource, false},   {"iframe", "src", LinkRole::resource, false},
+    {"video", "src", LinkRole::resource, false},   {"video", "poster", LinkRole::image, false},
+    {"audio", "src", LinkRole::resource, false},
 };
 
-std::string node_text(const GumboNode* node) {
-  if (node->type == GUMBO_NODE_TEXT || node->type == GUMBO_NODE_WHITESPACE) return node->v.text.text;
-  if (node->type != GUMBO_NODE_ELEMENT) return {};
-  std::string out;
-  const GumboVector& children = node->v.element.children;
-  for (unsigned i = 0; i < children.length; ++i) out += node_text(static_cast<const GumboNode*>(children.data[i]));
-  return out;
-}
-
-void add_html_link(Document& doc, const GumboNode* node, const GumboAttribute* attr, const UrlAttribute& spec) {
-  // original_value includes the quotes; value_start points at the first of them.
-  std::size_t begin = doc.body_offset + attr->value_start.offset;
-  std::size_t raw_len = attr->original_value.length;
-  if (raw_len >= 1 && (attr->original_value.data[0] == '"' || attr->original_value.data[0] == '\'')) {
-    ++begin;
-    raw_len = raw_len >= 2 ? raw_len - 2 : 0;
-  }
+void add_html_link(Document& doc, const HtmlStartTag& tag, const HtmlAttribute& attr, const UrlAttribute& spec) {
+  // value_begin..value_end are the raw value without its quotes.
+  const std::size_t begin = attr.value_begin;
+  const std::size_t raw_len = attr.value_end - attr.value_begin;
   auto push = [&](std::string url, std::size_t b, std::size_t e) {
     url = std::string(trim(url));
     if (url.empty()) return;
@@ -69,16 +56,16 @@ void add_html_link(Document& doc, const GumboNode* node, const GumboAttribute* a
     link.end = e;
     link.role = spec.role;
     link.origin = LinkOrigin::html_attribute;
-    link.element = gumbo_normalized_tagname(spec.tag);
-    link.attribute = spec.attribute;
-    if (spec.tag == GUMBO_TAG_A) link.text = std::string(trim(node_text(node)));
-    if (spec.tag == GUMBO_TAG_IMG) {
-      if (const GumboAttribute* alt = gumbo_get_attribute(&node->v.element.attributes, "alt")) link.text = alt->value;
+    link.element = std::string(spec.element);
+    link.attribute = std::string(spec.attribute);
+    if (spec.element == "a") link.text = std::string(trim(tag.text));
+    if (spec.element == "img") {
+      if (const HtmlAttribute* alt = tag.attribute("alt")) link.text = alt->value;
     }
     doc.links.push_back(std::move(link));
   };
   if (!spec.srcset) {
-    push(attr->value, begin, begin + raw_len);
+    push(attr.value, begin, begin + raw_len);
     return;
   }
   // srcset: comma-separated candidates, each a URL then an optional descriptor.
@@ -96,17 +83,14 @@ void add_html_link(Document& doc, const GumboNode* node, const GumboAttribute* a
   }
 }
 
-void walk(Document& doc, const GumboNode* node) {
-  if (node->type != GUMBO_NODE_ELEMENT && node->type != GUMBO_NODE_TEMPLATE) return;
-  const GumboElement& el = node->v.element;
-  // Elements the parser only implied have no source text and no attributes.
-  if (!(node->parse_flags & GUMBO_INSERTION_BY_PARSER) && el.original_tag.length > 0) {
+void html_links(Document& doc) {
+  for (const auto& tag : doc.html_analysis.tags) {
     for (const auto& spec : kUrlAttributes) {
-      if (spec.tag != el.tag) continue;
-      if (const GumboAttribute* attr = gumbo_get_attribute(&el.attributes, spec.attribute)) add_html_link(doc, node, attr, spec);
+      if (spec.element != tag.name) continue;
+      const HtmlAttribute* attr = tag.attribute(spec.attribute);
+      if (attr && attr->has_value) add_html_link(doc, tag, *attr, spec);
     }
   }
-  for (unsigned i = 0; i < el.children.length; ++i) walk(doc, static_cast<const GumboNode*>(el.children.data[i]));
 }
 
 bool is_navigation_line(std::string_view line, const std::vector<MarkdownLink>& links, std::size_t line_begin) {
@@ -126,7 +110,7 @@ bool is_navigation_line(std::string_view line, const std::vector<MarkdownLink>& 
 }  // namespace
 
 void extract_links(Document& doc) {
-  if (doc.html) walk(doc, doc.html->root);
+  html_links(doc);
   for (const auto& m : doc.markdown.links) {
     Link link;
     link.url = m.destination;

@@ -102,10 +102,38 @@ class Segmenter {
     return width;
   }
 
+  // Whether a comment opened on this line (from `from` on) is still open at its end.
+  static bool comment_left_open(std::string_view t, std::size_t from) {
+    bool open = false;
+    std::size_t k = from;
+    while (k < t.size()) {
+      if (!open) {
+        const std::size_t o = t.find("<!--", k);
+        if (o == std::string_view::npos) break;
+        open = true;
+        k = o + 4;
+      } else {
+        const std::size_t c = t.find("-->", k);
+        if (c == std::string_view::npos) break;
+        open = false;
+        k = c + 3;
+      }
+    }
+    return open;
+  }
+
   void mark_blocks() {
     bool previous_blank = true;
+    bool in_comment = false;  // inside a multi-line HTML comment: no Markdown blocks start there
     for (std::size_t n = 0; n < lines_.size(); ++n) {
       const std::string_view t = line_text(lines_[n]);
+      if (in_comment) {
+        const std::size_t c = t.find("-->");
+        if (c != std::string_view::npos)
+          in_comment = comment_left_open(t, c + 3) && body_.find("-->", lines_[n].end) != std::string_view::npos;
+        previous_blank = false;
+        continue;
+      }
       std::size_t pos = 0;
       const std::size_t indent = indent_of(t, pos);
       // Fenced code block.
@@ -122,7 +150,13 @@ class Segmenter {
           while (p2 + l2 < u.size() && u[p2 + l2] == fence) ++l2;
           if (l2 >= len && is_blank_line(u.substr(p2 + l2))) break;
         }
-        const std::size_t last = std::min(m, lines_.size() - 1);
+        // kramdown (and its GFM parser) needs the closing fence; without one
+        // the fence line is ordinary text.
+        if (m >= lines_.size()) {
+          previous_blank = false;
+          continue;
+        }
+        const std::size_t last = m;
         add_span(SpanKind::code_block, lines_[n].begin, lines_[last].end);
         for (std::size_t k = n; k <= last; ++k) lines_[k].in_block = true;
         n = last;
@@ -147,7 +181,8 @@ class Segmenter {
         continue;
       }
       // Reference definition: [label]: destination "title"
-      if (indent <= 3 && pos < t.size() && t[pos] == '[') {
+      // (`[^note]: text` is a kramdown footnote definition: Markdown, not a link.)
+      if (indent <= 3 && pos + 1 < t.size() && t[pos] == '[' && t[pos + 1] != '^') {
         const std::size_t close = t.find("]:", pos + 1);
         if (close != std::string_view::npos && close > pos + 1 && t.substr(pos + 1, close - pos - 1).find(']') == std::string_view::npos) {
           std::size_t d = close + 2;
@@ -178,6 +213,8 @@ class Segmenter {
           }
         }
       }
+      // An unterminated `<!--` is text to kramdown: it only hides blocks when closed later.
+      in_comment = comment_left_open(t, 0) && body_.find("-->", lines_[n].end) != std::string_view::npos;
       previous_blank = is_blank_line(t);
     }
   }
@@ -206,15 +243,6 @@ class Segmenter {
       if (lines_[m].in_block || is_blank_line(line_text(lines_[m]))) return lines_[m - 1].end;
     }
     return body_.size();
-  }
-
-  bool in_code_block(std::size_t i, std::size_t& skip_to) const {
-    auto it = std::upper_bound(lines_.begin(), lines_.end(), i, [](std::size_t v, const Line& l) { return v < l.begin; });
-    if (it == lines_.begin()) return false;
-    const Line& l = *(it - 1);
-    if (!l.in_block) return false;
-    skip_to = l.next > i ? l.next : i + 1;
-    return true;
   }
 
   // [text](dest "title") or ![alt](src); returns the end (body offset) or 0.
@@ -284,8 +312,12 @@ class Segmenter {
       link.dest_begin = base_ + db;
       link.dest_end = base_ + de;
       link.end = base_ + end + 1;
-      add_span(SpanKind::link_syntax, i, open + 1);
-      add_span(SpanKind::link_syntax, close, end + 1);
+      if (image) {
+        add_span(SpanKind::link_syntax, i, end + 1);  // alt text is plain text to kramdown
+      } else {
+        add_span(SpanKind::link_syntax, i, open + 1);
+        add_span(SpanKind::link_syntax, close, end + 1);
+      }
       out_.links.push_back(std::move(link));
       return end + 1;
     }
@@ -297,6 +329,7 @@ class Segmenter {
       if (lc == std::string_view::npos || lc >= limit) return 0;
       label = normalise_label(body_.substr(close + 2, lc - close - 2));
       end = lc + 1;
+      label_parts_.push_back({close + 1, end});  // `[label]` is not a link of its own
     }
     if (label.empty()) label = normalise_label(link.text);
     link.kind = MarkdownLinkKind::reference_use;
@@ -326,17 +359,19 @@ class Segmenter {
   void scan_inline() {
     std::size_t i = 0;
     const std::size_t n = body_.size();
+    std::size_t line = 0;  // the line holding i (lines only move forward)
     while (i < n) {
-      std::size_t skip_to = 0;
-      if (body_[i] == '\n' || body_[i] == '\r') {
+      const char c = body_[i];
+      // Most bytes are text: skip them without any line bookkeeping.
+      if (c != '\\' && c != '`' && c != '<' && c != '[' && c != '!') {
         ++i;
         continue;
       }
-      if (in_code_block(i, skip_to)) {
-        i = skip_to;
+      while (line + 1 < lines_.size() && lines_[line + 1].begin <= i) ++line;
+      if (lines_[line].in_block) {
+        i = lines_[line].next > i ? lines_[line].next : i + 1;
         continue;
       }
-      const char c = body_[i];
       if (c == '\\' && i + 1 < n && ascii_punct(body_[i + 1])) {
         add_span(SpanKind::escape, i, i + 2);
         i += 2;
@@ -357,7 +392,10 @@ class Segmenter {
       if (c == '<') {
         if (body_.substr(i, 4) == "<!--") {
           const std::size_t close = body_.find("-->", i + 4);
-          if (close == std::string_view::npos) break;  // unterminated: the HTML checks report it
+          if (close == std::string_view::npos) {  // unterminated: the HTML checks report it
+            i += 4;
+            continue;
+          }
           add_span(SpanKind::html_comment, i, close + 3, false);
           i = close + 3;
           continue;
@@ -378,11 +416,20 @@ class Segmenter {
         ++i;
         continue;
       }
+      if (c == '[' && !label_parts_.empty()) {
+        const auto part = std::find_if(label_parts_.begin(), label_parts_.end(),
+                                       [&](const auto& p) { return p.first == i; });
+        if (part != label_parts_.end()) {
+          i = part->second;
+          continue;
+        }
+      }
       if (c == '[' || (c == '!' && i + 1 < n && body_[i + 1] == '[')) {
         const std::size_t end = try_link(i, c == '!');
         if (end) {
           // Link text may hold inline HTML and code: rescan it, then continue after.
-          i = c == '!' ? i + 2 : i + 1;
+          // An image's alt text is plain text: skip it.
+          i = c == '!' ? end : i + 1;
           continue;
         }
         i += c == '!' ? 2 : 1;
@@ -419,6 +466,7 @@ class Segmenter {
   std::vector<Line> lines_;
   std::vector<MarkdownLink> definitions_;
   std::vector<PendingUse> pending_uses_;
+  std::vector<std::pair<std::size_t, std::size_t>> label_parts_;
   Segmentation out_;
 };
 

@@ -28,6 +28,14 @@ rules:
       tags: string-or-list
   front-matter/date-format:
     formats: ["%Y-%m-%d %H:%M:%S %z"]
+  html/disallowed-element:
+    allow: [p, br, hr, div, span, strong, b, em, i, u, s, strike, del, ins, sub, sup, small, big, mark, font,
+            center, blockquote, q, cite, abbr, code, pre, kbd, samp, var, time, h1, h2, h3, h4, h5, h6,
+            ul, ol, li, dl, dt, dd, table, caption, colgroup, col, thead, tbody, tfoot, tr, th, td,
+            a, img, figure, figcaption, picture, source, video, audio, track, section, article, header,
+            footer, aside, details, summary, address, ruby, rt, rp, wbr, svg, math]
+  html/disallowed-attribute:
+    deny: ["on*", srcdoc, formaction]
 attribution:
   marker:
     pattern: '（文章来源：(?<source>[^）]+)）'

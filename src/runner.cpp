@@ -13,6 +13,7 @@
 #include "archive_lint/archive.hpp"
 #include "archive_lint/io.hpp"
 #include "archive_lint/line_hash.hpp"
+#include "archive_lint/links.hpp"
 #include "archive_lint/registry.hpp"
 #include "archive_lint/text.hpp"
 
@@ -216,7 +217,8 @@ void check_document(const Document& doc, const std::vector<ActiveCheck>& checks,
   }
 }
 
-RunResult run_checks(const std::vector<FileEntry>& files, const std::vector<ActiveCheck>& checks, unsigned jobs) {
+RunResult run_checks(const std::vector<FileEntry>& files, const std::vector<ActiveCheck>& checks, unsigned jobs,
+                     std::vector<DocumentLinks>* links_out) {
   const auto started = std::chrono::steady_clock::now();
   RunResult result;
   if (jobs == 0) jobs = std::max(1u, std::thread::hardware_concurrency());
@@ -227,6 +229,7 @@ RunResult run_checks(const std::vector<FileEntry>& files, const std::vector<Acti
   // Archive checks index every post; the documents parsed here feed that index.
   const bool want_records = has_archive_checks(checks);
   std::vector<std::vector<PostRecord>> records(jobs);
+  std::vector<DocumentLinks> collected(links_out ? files.size() : 0);
   auto work = [&](unsigned worker) {
     for (;;) {
       const std::size_t i = next.fetch_add(1);
@@ -236,6 +239,19 @@ RunResult run_checks(const std::vector<FileEntry>& files, const std::vector<Acti
       check_document(doc, checks, per_worker[worker]);
       if (want_records && doc.readable && doc.is_post())
         records[worker].push_back(make_post_record(doc, files[i].filesystem_path));
+      if (links_out && collect_document_links(doc, files[i].filesystem_path.string(), collected[i]) &&
+          !files[i].added_lines.empty()) {
+        // --changed-since: only the links on lines the change added.
+        auto& links = collected[i].links;
+        const auto& added = files[i].added_lines;
+        links.erase(std::remove_if(links.begin(), links.end(),
+                                   [&](const LinkOccurrence& l) {
+                                     return std::none_of(added.begin(), added.end(), [&](const auto& r) {
+                                       return l.start.line >= r.first && l.start.line <= r.second;
+                                     });
+                                   }),
+                    links.end());
+      }
     }
   };
   if (jobs == 1) {
@@ -249,6 +265,11 @@ RunResult run_checks(const std::vector<FileEntry>& files, const std::vector<Acti
     std::move(v.begin(), v.end(), std::back_inserter(result.diagnostics));
   }
   for (auto& v : records) std::move(v.begin(), v.end(), std::back_inserter(result.posts));
+  if (links_out) {
+    for (auto& d : collected) {
+      if (!d.links.empty()) links_out->push_back(std::move(d));
+    }
+  }
   std::sort(result.diagnostics.begin(), result.diagnostics.end(), diagnostic_less);
   assign_fingerprints(result.diagnostics);
   result.stats.files = files.size();

@@ -157,7 +157,10 @@ std::string quote_list(const std::vector<std::string>& items) {
 
 Facts analyze(const Document& doc, const AttributionRules& rules) {
   Facts facts;
-  if (!rules.configured || !doc.readable || !doc.front_matter.ok()) return facts;
+  // Only posts carry attribution (not pages such as about.md), and only when
+  // they have a body: an empty post is no repost.
+  if (!rules.configured || !doc.readable || !doc.front_matter.ok() || !doc.is_post()) return facts;
+  if (trim(doc.body()).empty()) return facts;
   facts.applies = true;
   const FrontMatter& fm = doc.front_matter;
   if (const auto* key = fm.find("categories")) {

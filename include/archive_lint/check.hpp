@@ -31,6 +31,9 @@ struct CheckMeta {
   std::vector<OptionSpec> options;
   bool enabled_by_default = true;
   bool fixable = false;
+  // Findings come from the link pass that runs after the per-file checks
+  // (check() is a no-op); tested against a loopback server, not with fixtures.
+  bool link_pass = false;
 
   std::string_view family() const { return std::string_view(id).substr(0, id.find('/')); }
 };

@@ -11,6 +11,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "archive_lint/diagnostic.hpp"
+#include "archive_lint/html.hpp"
 #include "archive_lint/markdown.hpp"
 
 struct GumboInternalOutput;
@@ -119,7 +120,11 @@ struct Document {
   std::size_t body_offset = 0;
   Suppressions suppressions;
   Segmentation markdown;                  // Markdown spans and the HTML view of the body
-  std::shared_ptr<GumboInternalOutput> html;  // gumbo's parse of markdown.html_view (fragment in <body>)
+  HtmlAnalysis html_analysis;              // tokenizer + open-element pass over markdown.html_view
+  // gumbo's parse of markdown.html_view (fragment in <body>, tab_stop 1); only
+  // built when ParseOptions::gumbo_tree is set: gumbo is far slower than the
+  // rest of the pipeline and no offline check needs its tree.
+  std::shared_ptr<GumboInternalOutput> html;
   std::vector<Link> links;                // every link, in file order
 
   std::string_view text() const { return bytes; }
@@ -135,7 +140,8 @@ struct Document {
 };
 
 struct ParseOptions {
-  bool html = true;  // parse the body with gumbo and extract HTML links
+  bool html = true;         // analyse the body's HTML and extract HTML links
+  bool gumbo_tree = false;  // also build Document::html with gumbo
 };
 
 // Builds a Document from bytes already read. Never throws for bad content.

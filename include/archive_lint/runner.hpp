@@ -13,6 +13,8 @@
 
 namespace al {
 
+struct DocumentLinks;
+
 struct ActiveCheck {
   std::unique_ptr<Check> check;
   Severity severity;
@@ -52,8 +54,10 @@ struct RunResult {
   std::vector<PostRecord> posts;        // filled only when an archive check is enabled
 };
 
+// With links_out, also keeps each file's checkable links (not the Documents)
+// for the link pass, in file order.
 RunResult run_checks(const std::vector<FileEntry>& files, const std::vector<ActiveCheck>& checks,
-                     unsigned jobs);
+                     unsigned jobs, std::vector<DocumentLinks>* links_out = nullptr);
 
 // Runs checks on one parsed document and applies its suppressions.
 void check_document(const Document& doc, const std::vector<ActiveCheck>& checks,

@@ -63,7 +63,7 @@ rev=$(git -C "$hook_repo" rev-parse HEAD)
 sed -e "s|https://github.com/archive-lint/archive-lint|$hook_repo|" -e "s|rev: v0.1.0|rev: $rev|" \
   "$root/examples/pre-commit-config.yaml" > .pre-commit-config.yaml
 git add .pre-commit-config.yaml && git commit -qm "pre-commit config"
-PATH="$(dirname "$bin"):$PATH" pre-commit install -q >/dev/null
+PATH="$(dirname "$bin"):$PATH" pre-commit install >/dev/null
 printf -- '---\nlayout: post\ntitle: "x"\ndate: 2022-13-01 10:00:00 +0800\n---\n<p>x</p>\n' > _posts/2022-03-02-NW202203020000000001.md
 git add _posts/2022-03-02-NW202203020000000001.md
 if PATH="$(dirname "$bin"):$PATH" git commit -qm "broken post" > out.txt 2>&1; then cat out.txt; fail "the installed hook let a broken post be committed"; fi

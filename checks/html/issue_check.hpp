@@ -1,0 +1,34 @@
+#pragma once
+// The html/ checks that report one kind of finding from Document::html_analysis.
+#include <memory>
+#include <utility>
+
+#include "archive_lint/check.hpp"
+#include "archive_lint/html.hpp"
+
+namespace al::checks {
+
+class HtmlIssueCheck : public Check {
+ public:
+  HtmlIssueCheck(CheckMeta meta, HtmlIssueKind kind) : meta_(std::move(meta)), kind_(kind) {}
+  const CheckMeta& meta() const override { return meta_; }
+  void check(const Document& doc, Emitter& emit) const override {
+    const HtmlAnalysis& html = doc.html_analysis;
+    for (const auto& issue : html.issues) {
+      if (issue.kind != kind_ || html.ignores(meta_.id, issue.begin)) continue;
+      emit.report(issue.begin, issue.end, issue.message);
+    }
+  }
+
+ private:
+  CheckMeta meta_;
+  HtmlIssueKind kind_;
+};
+
+inline constexpr const char* kHtmlIgnoreHelp =
+    " To silence it for one element and its content, give the element the attribute "
+    "`data-archive-lint-ignore` (empty for every html rule, or a list of rule ids such as "
+    "`data-archive-lint-ignore=\"html/{}\"`), or put `<!-- archive-lint-disable-next-line html/{} -->` on the "
+    "line before.";
+
+}  // namespace al::checks

@@ -1,0 +1,55 @@
+// links/malformed: URLs no browser or client can fetch, found without the network.
+#include <fmt/format.h>
+
+#include "archive_lint/check.hpp"
+#include "links/url.hpp"
+
+namespace al::checks {
+namespace {
+
+class Malformed final : public Check {
+ public:
+  const CheckMeta& meta() const override {
+    static const CheckMeta m{
+        "links/malformed",
+        "A link's URL cannot be parsed (space in the host, missing ':', empty host, bad IPv6 literal)",
+        "A URL such as `http://exa mple.com/a`, `http//www.example.com/a` (no colon: a browser reads it as a "
+        "relative path), `http://` (no host) or `https://[::1/a` (unterminated IPv6 literal) is broken for every "
+        "reader, whatever the network says. This check parses every http, https and protocol-relative link "
+        "without any network access and reports the first problem it finds. Fix the URL where it is written.",
+        Severity::error, {}};
+    return m;
+  }
+  void check(const Document& doc, Emitter& emit) const override {
+    for (const auto& link : doc.links) {
+      std::string error;
+      switch (links::classify_link(link.url)) {
+        case links::LinkForm::missing_colon: {
+          const auto slashes = link.url.find("//");
+          emit.report(link.begin, link.end,
+                      fmt::format("malformed URL '{}': '{}' is missing the ':' after the scheme", link.url,
+                                  link.url.substr(0, slashes + 2)),
+                      Fix{"add the ':'", link.begin + slashes, link.begin + slashes, ":"});
+          break;
+        }
+        case links::LinkForm::http: {
+          links::Url url;
+          if (!links::parse_http_url(link.url, url, error))
+            emit.report(link.begin, link.end, fmt::format("malformed URL '{}': {}", link.url, error));
+          break;
+        }
+        case links::LinkForm::protocol_relative: {
+          links::Url url;
+          if (!links::parse_http_url("https:" + link.url, url, error))
+            emit.report(link.begin, link.end, fmt::format("malformed URL '{}': {}", link.url, error));
+          break;
+        }
+        default: break;
+      }
+    }
+  }
+};
+
+}  // namespace
+std::unique_ptr<Check> make_links_malformed() { return std::make_unique<Malformed>(); }
+}  // namespace al::checks

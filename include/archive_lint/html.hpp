@@ -1,0 +1,80 @@
+#pragma once
+// A fast, single-pass analysis of the raw HTML in a post body: an HTML5
+// tokenizer (with the spec's tokenizer errors) and a light open-element stack
+// that follows the "in body" tree-construction rules closely enough to tell
+// which end tags are missing, stray or misnested. It runs on
+// Segmentation::html_view, where every non-HTML byte is already blanked, so
+// every offset maps back to the file exactly. Checks in checks/html read the
+// result; nothing here decides severity or wording of rule ids.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace al {
+
+enum class HtmlIssueKind : std::uint8_t {
+  unclosed_element,             // a non-void element whose end tag never appears
+  stray_end_tag,                // an end tag with nothing to close
+  misnested,                    // adoption agency / an end tag that crosses another element
+  duplicate_attribute,          // the same attribute twice on one tag
+  unterminated_comment,         // <!-- without -->
+  invalid_character_reference,  // &bogus; &#xD800; &#; missing ';'
+  tokenizer_error,              // other tokenizer errors: bare '<', attribute syntax, EOF in tag...
+  void_end_tag,                 // </br>, <img></img>
+  implicitly_closed,            // <p>a<div>: the parser closes the <p>
+};
+
+struct HtmlIssue {
+  HtmlIssueKind kind;
+  std::size_t begin;  // file offsets
+  std::size_t end;
+  std::string message;
+};
+
+struct HtmlAttribute {
+  std::string name;         // lower-cased
+  std::string value;        // character references decoded
+  std::size_t name_begin;   // file offsets
+  std::size_t value_begin;  // the value without its quotes (== name_end when there is no value)
+  std::size_t value_end;
+  bool has_value;
+};
+
+struct HtmlStartTag {
+  std::string name;  // lower-cased
+  std::size_t begin;  // file offsets of `<` and one past `>`
+  std::size_t end;
+  std::vector<HtmlAttribute> attributes;
+  bool self_closing = false;
+  bool foreign = false;     // inside <svg> or <math>
+  std::string text;         // for <a>: the text content, references decoded
+  const HtmlAttribute* attribute(std::string_view name) const;
+};
+
+// An element carrying data-archive-lint-ignore: findings inside it are dropped.
+struct HtmlIgnoredRegion {
+  std::size_t begin;  // file offsets, from its start tag to the end of its end tag
+  std::size_t end;
+  std::vector<std::string> patterns;  // rule ids or families from the attribute value; empty = all html rules
+};
+
+struct HtmlAnalysis {
+  std::vector<HtmlIssue> issues;  // in file order
+  std::vector<HtmlStartTag> tags;  // every start tag, in file order
+  std::vector<HtmlIgnoredRegion> ignored;
+  // True when offset lies in an element whose ignore attribute covers rule_id.
+  bool ignores(std::string_view rule_id, std::size_t offset) const;
+};
+
+inline constexpr std::string_view kHtmlIgnoreAttribute = "data-archive-lint-ignore";
+
+// view: the body's HTML view; base: the file offset of view[0].
+HtmlAnalysis analyse_html(std::string_view view, std::size_t base);
+
+// Decodes character references in text (named, decimal, hex), as the HTML
+// tokenizer does in data state. Exposed for tests.
+std::string decode_html_text(std::string_view text);
+
+}  // namespace al

@@ -1,0 +1,123 @@
+#pragma once
+// The link pass: resolves every collected link, checks the unique URLs once
+// (src/links/engine.cpp is the only code that does network I/O) and reports
+// links/* findings at every occurrence.
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "archive_lint/config.hpp"
+#include "archive_lint/diagnostic.hpp"
+#include "archive_lint/document.hpp"
+
+namespace al {
+
+// One link occurrence, kept after its Document is gone (no Document bytes).
+struct LinkOccurrence {
+  std::string url;  // as written
+  LinkRole role = LinkRole::in_text;
+  Position start;
+  Position end;
+};
+
+// What the link pass needs from one file: small, so a whole archive fits.
+struct DocumentLinks {
+  std::string path;             // display path
+  std::string filesystem_path;  // re-read for source lines of findings only
+  Suppressions suppressions;
+  std::vector<LinkOccurrence> links;
+};
+
+// Keeps only the links the link pass can act on (http, https, protocol- and
+// site-relative); returns false when there are none.
+bool collect_document_links(const Document& doc, const std::string& filesystem_path, DocumentLinks& out);
+
+struct StatusRange {
+  long low = 200;
+  long high = 299;
+};
+
+struct EngineOptions {
+  long connect_timeout_ms = 10000;
+  long timeout_ms = 20000;
+  int max_concurrency = 64;
+  int max_per_host = 4;
+  long min_interval_ms = 0;
+  int retries = 2;
+  long backoff_base_ms = 1000;
+  long backoff_max_ms = 30000;
+  long retry_after_max_ms = 60000;
+  int max_redirects = 10;
+  std::size_t max_body_bytes = 64 * 1024;
+  std::string user_agent;
+  bool allow_private = false;
+  std::vector<StatusRange> accept = {{200, 299}};
+};
+
+struct RemapRule {
+  std::regex pattern;
+  std::string pattern_text;
+  std::string replacement;  // a local path (relative to the config root), $1.. allowed
+};
+
+struct LinkSettings {
+  std::string site_url = "https://example.com";
+  std::string protocol_relative = "https";  // https, http, both, error
+  std::vector<RemapRule> remap;
+  std::vector<std::regex> exclude;
+  std::vector<std::string> exclude_text;
+  EngineOptions engine;
+  bool use_cache = true;
+  std::filesystem::path cache_file = ".archive-lint/links-cache.json";
+  long long cache_max_age_s = 86400;
+  std::filesystem::path root = ".";
+};
+
+// CLI flags; each overrides its `links:` config key.
+struct LinkOverrides {
+  std::optional<double> timeout;
+  std::optional<int> max_concurrency;
+  std::optional<int> max_per_host;
+  std::optional<int> retries;
+  std::optional<std::string> cache;
+  bool no_cache = false;
+  bool allow_private = false;
+  std::optional<std::string> site_url;
+  std::vector<std::string> exclude;
+};
+
+// Reads config.links and site.url, then applies the overrides. Throws ConfigError.
+LinkSettings load_link_settings(const Config& config, const LinkOverrides& overrides = {});
+
+struct LinkRuleSeverities {
+  // rule id -> severity, only for enabled links/* rules.
+  std::vector<std::pair<std::string, Severity>> rules;
+  const Severity* find(std::string_view id) const;
+};
+
+struct LinkProgress {
+  std::size_t done = 0;
+  std::size_t total = 0;
+  std::size_t failing = 0;
+  double seconds = 0;
+};
+using LinkProgressFn = std::function<void(const LinkProgress&)>;
+
+struct LinkPassStats {
+  std::size_t occurrences = 0;
+  std::size_t unique_urls = 0;
+  std::size_t from_cache = 0;
+  std::size_t fetched = 0;
+};
+
+// Runs resolution (always) and reachability (when network is true), appends
+// findings to out. Cache problems are written to warnings (one line each).
+LinkPassStats run_link_pass(const std::vector<DocumentLinks>& docs, const LinkSettings& settings,
+                            const LinkRuleSeverities& severities, bool network, std::vector<Diagnostic>& out,
+                            std::vector<std::string>& warnings, const LinkProgressFn& progress = {});
+
+}  // namespace al

@@ -1,0 +1,264 @@
+// The link pass: resolution, exclusions, remapping to local files, the cache,
+// one engine run over the unique URLs, and findings at every occurrence.
+#include <fmt/format.h>
+
+#include <chrono>
+#include <ctime>
+#include <map>
+#include <unordered_map>
+
+#include "archive_lint/io.hpp"
+#include "archive_lint/links.hpp"
+#include "links/cache.hpp"
+#include "links/engine.hpp"
+#include "links/url.hpp"
+
+namespace al {
+
+using links::CheckResult;
+using links::LinkForm;
+using links::Outcome;
+using links::Url;
+
+bool collect_document_links(const Document& doc, const std::string& filesystem_path, DocumentLinks& out) {
+  out.path = doc.path;
+  out.filesystem_path = filesystem_path;
+  out.suppressions = doc.suppressions;
+  out.links.clear();
+  for (const auto& link : doc.links) {
+    const LinkForm form = links::classify_link(link.url);
+    if (form != LinkForm::http && form != LinkForm::protocol_relative && form != LinkForm::site_relative) continue;
+    LinkOccurrence o;
+    o.url = link.url;
+    o.role = link.role;
+    o.start = doc.position(link.begin);
+    o.end = doc.position(link.end);
+    out.links.push_back(std::move(o));
+  }
+  return !out.links.empty();
+}
+
+namespace {
+
+std::string day_of(std::int64_t unix_seconds) {
+  const std::time_t t = static_cast<std::time_t>(unix_seconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[16];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+  return buf;
+}
+
+std::string_view rule_for(Outcome o) {
+  switch (o) {
+    case Outcome::redirect: return "links/redirect";
+    case Outcome::dead: return "links/dead";
+    case Outcome::forbidden: return "links/forbidden";
+    case Outcome::unreachable: return "links/unreachable";
+    case Outcome::server_error: return "links/server-error";
+    case Outcome::redirect_loop: return "links/redirect-loop";
+    case Outcome::blocked: return "links/blocked-address";
+    case Outcome::ok: break;
+  }
+  return {};
+}
+
+struct Resolved {
+  std::vector<std::string> candidates;  // URLs to fetch; alive if any is
+  std::optional<std::string> local_file;
+  std::string remapped_from;
+};
+
+struct Pending {
+  std::size_t doc = 0;
+  std::size_t link = 0;
+  Diagnostic diagnostic;
+};
+
+}  // namespace
+
+LinkPassStats run_link_pass(const std::vector<DocumentLinks>& docs, const LinkSettings& settings,
+                            const LinkRuleSeverities& severities, bool network, std::vector<Diagnostic>& out,
+                            std::vector<std::string>& warnings, const LinkProgressFn& progress) {
+  LinkPassStats stats;
+  Url site;
+  std::string error;
+  if (!links::parse_http_url(settings.site_url, site, error)) {
+    warnings.push_back(fmt::format("site.url '{}' is not usable ({}); links not checked", settings.site_url, error));
+    return stats;
+  }
+  std::vector<Pending> pending;
+  auto add = [&](std::size_t d, std::size_t l, std::string_view rule, std::string message, std::optional<Fix> fix = {}) {
+    const Severity* sev = severities.find(rule);
+    if (!sev) return;
+    const DocumentLinks& doc = docs[d];
+    const LinkOccurrence& link = doc.links[l];
+    if (doc.suppressions.covers(rule, link.start.line)) return;
+    Pending p;
+    p.doc = d;
+    p.link = l;
+    p.diagnostic.rule_id = std::string(rule);
+    p.diagnostic.severity = *sev;
+    p.diagnostic.message = std::move(message);
+    p.diagnostic.path = doc.path;
+    p.diagnostic.start = link.start;
+    p.diagnostic.end = link.end;
+    p.diagnostic.fix = std::move(fix);
+    pending.push_back(std::move(p));
+  };
+
+  // 1. Resolve every occurrence.
+  std::vector<std::vector<Resolved>> resolved(docs.size());
+  std::vector<std::string> unique;
+  std::unordered_map<std::string, std::size_t> index_of;
+  for (std::size_t d = 0; d < docs.size(); ++d) {
+    resolved[d].resize(docs[d].links.size());
+    for (std::size_t l = 0; l < docs[d].links.size(); ++l) {
+      ++stats.occurrences;
+      const LinkOccurrence& link = docs[d].links[l];
+      Resolved& r = resolved[d][l];
+      std::vector<std::string> raw;
+      switch (links::classify_link(link.url)) {
+        case LinkForm::http: raw.push_back(link.url); break;
+        case LinkForm::protocol_relative:
+          if (settings.protocol_relative == "error") {
+            const std::string fixed = site.scheme + ":" + link.url;
+            add(d, l, "links/protocol-relative",
+                fmt::format("protocol-relative link '{}': write the scheme, as in {}", link.url, fixed),
+                Fix{"add the scheme", link.start.offset, link.start.offset, site.scheme + ":"});
+            raw.push_back(fixed);
+          } else if (settings.protocol_relative == "both") {
+            raw.push_back("https:" + link.url);
+            raw.push_back("http:" + link.url);
+          } else {
+            raw.push_back(settings.protocol_relative + ":" + link.url);
+          }
+          break;
+        case LinkForm::site_relative: raw.push_back(links::join_site_relative(site, link.url)); break;
+        default: break;
+      }
+      for (const auto& candidate : raw) {
+        Url u;
+        if (!links::parse_http_url(candidate, u, error)) break;  // links/malformed reports it
+        const std::string url = u.normalized();
+        bool excluded = false;
+        for (const auto& re : settings.exclude)
+          excluded |= std::regex_search(url, re) || std::regex_search(link.url, re);
+        if (excluded) break;
+        bool remapped = false;
+        for (const auto& rule : settings.remap) {
+          std::smatch m;
+          if (!std::regex_search(url, m, rule.pattern)) continue;
+          std::string local = m.format(rule.replacement) + std::string(m.suffix());
+          if (const auto q = local.find('?'); q != std::string::npos) local.erase(q);
+          std::filesystem::path p(local);
+          if (p.is_relative()) p = settings.root / p;
+          std::error_code ec;
+          if (local.empty() || local.back() == '/' || std::filesystem::is_directory(p, ec)) p /= "index.html";
+          r.local_file = p.string();
+          r.remapped_from = url;
+          if (!std::filesystem::exists(p, ec))
+            add(d, l, "links/dead", fmt::format("{}: the local file {} does not exist (links.remap '{}')", url, local,
+                                                 rule.pattern_text));
+          remapped = true;
+          break;
+        }
+        if (remapped) break;
+        r.candidates.push_back(url);
+        if (index_of.emplace(url, unique.size()).second) unique.push_back(url);
+      }
+    }
+  }
+  stats.unique_urls = unique.size();
+
+  // 2. Cache, then the network for what the cache cannot answer.
+  std::vector<CheckResult> results(unique.size());
+  std::vector<bool> have(unique.size(), false);
+  const auto now = static_cast<std::int64_t>(std::time(nullptr));
+  std::optional<links::LinkCache> cache;
+  if (network && !unique.empty()) {
+    if (settings.use_cache) {
+      cache.emplace(settings.cache_file);
+      cache->load(warnings);
+      for (std::size_t i = 0; i < unique.size(); ++i) {
+        const links::CacheEntry* e = cache->find(unique[i]);
+        if (!e || !links::is_alive(e->outcome) || now - e->checked_at >= settings.cache_max_age_s || now < e->checked_at)
+          continue;
+        results[i].outcome = e->outcome;
+        results[i].status = e->status;
+        results[i].final_url = e->final_url;
+        results[i].redirect_to = e->redirect_to;
+        results[i].detail = e->detail;
+        have[i] = true;
+        ++stats.from_cache;
+      }
+    }
+    std::vector<std::string> fetch;
+    std::vector<std::size_t> where;
+    for (std::size_t i = 0; i < unique.size(); ++i) {
+      if (have[i]) continue;
+      fetch.push_back(unique[i]);
+      where.push_back(i);
+    }
+    stats.fetched = fetch.size();
+    auto fetched = links::check_urls(fetch, settings.engine, progress);
+    for (std::size_t k = 0; k < fetched.size(); ++k) {
+      results[where[k]] = std::move(fetched[k]);
+      have[where[k]] = true;
+      if (cache) cache->record(fetch[k], results[where[k]], now);
+    }
+    if (cache) cache->save(warnings);
+  }
+
+  // 3. Findings at every occurrence.
+  for (std::size_t d = 0; d < docs.size() && network; ++d) {
+    for (std::size_t l = 0; l < docs[d].links.size(); ++l) {
+      const Resolved& r = resolved[d][l];
+      if (r.candidates.empty()) continue;
+      const CheckResult* chosen = nullptr;
+      std::string chosen_url;
+      for (const auto& c : r.candidates) {
+        const std::size_t i = index_of.at(c);
+        if (!have[i]) continue;
+        if (!chosen || (links::is_alive(results[i].outcome) && !links::is_alive(chosen->outcome))) {
+          chosen = &results[i];
+          chosen_url = c;
+        }
+      }
+      if (!chosen || chosen->outcome == Outcome::ok) continue;
+      const LinkOccurrence& link = docs[d].links[l];
+      std::string subject = link.url;
+      if (r.candidates.size() > 1) subject += " (neither https nor http works)";
+      else if (chosen_url != link.url) subject += fmt::format(" (checked as {})", chosen_url);
+      std::string message = fmt::format("{}: {}", subject, chosen->detail);
+      if (cache && !links::is_alive(chosen->outcome)) {
+        if (const links::CacheEntry* e = cache->find(chosen_url); e && e->failures > 1 && e->first_failure > 0)
+          message += fmt::format("; {} since {} ({} runs)", chosen->outcome == Outcome::dead ? "dead" : "failing",
+                                 day_of(e->first_failure), e->failures);
+      }
+      std::optional<Fix> fix;
+      if (chosen->outcome == Outcome::redirect && !chosen->redirect_to.empty())
+        fix = Fix{"use the new URL", link.start.offset, link.end.offset, chosen->redirect_to};
+      add(d, l, rule_for(chosen->outcome), std::move(message), std::move(fix));
+    }
+  }
+
+  // 4. Source lines, re-read only for files with findings.
+  std::map<std::size_t, std::vector<Pending*>> by_doc;
+  for (auto& p : pending) by_doc[p.doc].push_back(&p);
+  for (auto& [d, list] : by_doc) {
+    std::string read_error;
+    const auto text = docs[d].filesystem_path.empty() ? std::nullopt : read_file(docs[d].filesystem_path, read_error);
+    if (text) {
+      const LineIndex lines(*text);
+      for (Pending* p : list) {
+        if (p->diagnostic.start.line >= 1 && p->diagnostic.start.line <= lines.line_count())
+          p->diagnostic.source_line = std::string(lines.line_text(*text, p->diagnostic.start.line));
+      }
+    }
+  }
+  for (auto& p : pending) out.push_back(std::move(p.diagnostic));
+  return stats;
+}
+
+}  // namespace al

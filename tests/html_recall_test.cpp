@@ -1,0 +1,119 @@
+// Recall and precision of the html/ family over synthetic archives (gen-archive,
+// seeds 1 to 5, 2,000 posts each): every injected html defect is found by its
+// rule inside the manifest's span, nothing else is reported on those posts, and
+// clean posts get no finding of any family.
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "archive_lint/config.hpp"
+#include "archive_lint/document.hpp"
+#include "archive_lint/io.hpp"
+#include "archive_lint/runner.hpp"
+
+using namespace al;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Defect {
+  std::string family, kind;
+  std::uint32_t first = 0, last = 0;
+};
+
+std::map<std::string, Defect> read_manifest(const fs::path& file) {
+  std::map<std::string, Defect> out;
+  std::ifstream in(file);
+  std::string line;
+  std::getline(in, line);  // header
+  while (std::getline(in, line)) {
+    std::istringstream row(line);
+    std::string path, first, last;
+    Defect d;
+    std::getline(row, path, '\t');
+    std::getline(row, d.family, '\t');
+    std::getline(row, d.kind, '\t');
+    std::getline(row, first, '\t');
+    std::getline(row, last, '\t');
+    d.first = static_cast<std::uint32_t>(std::stoul(first));
+    d.last = static_cast<std::uint32_t>(std::stoul(last));
+    out[path] = d;
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("html recall and precision over gen-archive", "[html][recall]") {
+  const fs::path tool = ARCHIVE_LINT_SOURCE_DIR "/../shared/tools/gen-archive";
+  if (!fs::exists(tool)) {
+    WARN("gen-archive not found at " << tool.string() << "; skipping");
+    return;
+  }
+  const Config config = parse_config("extends: news-archive\n", "cfg.yml");
+  const auto checks = instantiate_checks(config);
+  std::size_t injected = 0, found = 0, clean_posts = 0, clean_findings = 0, extra = 0;
+  std::ostringstream problems;
+  for (int seed = 1; seed <= 5; ++seed) {
+    const fs::path out = fs::temp_directory_path() / ("archive-lint-recall-" + std::to_string(seed));
+    fs::remove_all(out);
+    const std::string cmd = "python3 '" + tool.string() + "' '" + out.string() + "' --posts 2000 --seed " +
+                            std::to_string(seed) + " > /dev/null";
+    REQUIRE(std::system(cmd.c_str()) == 0);
+    const auto manifest = read_manifest(out / "manifest.tsv");
+    for (const auto& entry : fs::directory_iterator(out / "_posts")) {
+      const std::string rel = "_posts/" + entry.path().filename().string();
+      std::string error;
+      auto bytes = read_file(entry.path(), error);
+      REQUIRE(bytes);
+      const Document doc = parse_document(rel, std::move(*bytes));
+      std::vector<Diagnostic> ds;
+      check_document(doc, checks, ds);
+      const auto it = manifest.find(rel);
+      if (it == manifest.end()) {
+        ++clean_posts;
+        for (const auto& d : ds) {
+          ++clean_findings;
+          problems << "clean " << rel << ": " << d.rule_id << " " << d.start.line << " " << d.message << "\n";
+        }
+        continue;
+      }
+      const Defect& defect = it->second;
+      if (defect.family == "html") {
+        ++injected;
+        bool hit = false;
+        for (const auto& d : ds) {
+          const bool match = d.rule_id == "html/" + defect.kind && d.start.line >= defect.first && d.start.line <= defect.last;
+          hit = hit || match;
+          if (!match) {
+            ++extra;
+            problems << "extra on " << defect.kind << " " << rel << ": " << d.rule_id << " " << d.start.line << "\n";
+          }
+        }
+        if (hit) ++found;
+        else problems << "missed " << defect.kind << " " << rel << " lines " << defect.first << "\n";
+      } else {
+        // Posts with other defects: the html family must stay quiet.
+        for (const auto& d : ds) {
+          if (d.rule_id.rfind("html/", 0) != 0) continue;
+          ++extra;
+          problems << "html finding on a " << defect.kind << " post " << rel << ": " << d.rule_id << "\n";
+        }
+      }
+    }
+    fs::remove_all(out);
+  }
+  INFO(problems.str().substr(0, 4000));
+  WARN("html recall " << found << "/" << injected << ", clean posts " << clean_posts << " with " << clean_findings
+                      << " findings, " << extra << " unexpected findings on defect posts");
+  CHECK(injected > 100);
+  CHECK(found == injected);
+  CHECK(clean_findings == 0);
+  CHECK(extra == 0);
+}

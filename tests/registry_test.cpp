@@ -1,0 +1,78 @@
+// The registry is the single source of rule metadata: ids, summaries, help, docs pages.
+#include <catch2/catch.hpp>
+
+#include <regex>
+#include <set>
+
+#include "archive_lint/registry.hpp"
+#include "support.hpp"
+
+using namespace al::test;
+
+TEST_CASE("registry: ids are unique, sorted and shaped family/name", "[registry]") {
+  const auto& all = al::registry();
+  REQUIRE_FALSE(all.empty());
+  std::set<std::string> ids;
+  const std::regex shape("[a-z][a-z0-9]*(-[a-z0-9]+)*/[a-z][a-z0-9]*(-[a-z0-9]+)*");
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    const auto& m = all[i].meta;
+    INFO(m.id);
+    CHECK(ids.insert(m.id).second);
+    CHECK(std::regex_match(m.id, shape));
+    CHECK(m.family() == m.id.substr(0, m.id.find('/')));
+    if (i > 0) CHECK(all[i - 1].meta.id < m.id);
+    CHECK(al::find_check(m.id) == &all[i]);
+    // The factory builds a check that describes itself the same way.
+    const auto check = all[i].make();
+    CHECK(check->meta().id == m.id);
+  }
+  CHECK(al::find_check("front-matter/no-such-rule") == nullptr);
+  CHECK(al::find_check("front-matter") == nullptr);
+}
+
+TEST_CASE("registry: every check has a summary, help and described options", "[registry]") {
+  for (const auto& c : al::registry()) {
+    const auto& m = c.meta;
+    INFO(m.id);
+    CHECK_FALSE(m.summary.empty());
+    CHECK(m.summary.find('\n') == std::string::npos);  // one line
+    CHECK(m.help.size() > m.summary.size());
+    std::set<std::string> names;
+    for (const auto& o : m.options) {
+      INFO("option " << o.name);
+      CHECK(names.insert(o.name).second);
+      CHECK_FALSE(o.description.empty());
+      CHECK_FALSE(o.default_value.empty());
+      CHECK(std::set<std::string>{"string", "string-list", "bool", "integer", "map"}.count(o.type) == 1);
+    }
+  }
+}
+
+TEST_CASE("registry: every check has a docs page that names it and its options", "[registry][docs]") {
+  for (const auto& c : al::registry()) {
+    const auto& m = c.meta;
+    const fs::path page = source_dir() / "docs" / "checks" / (m.id + ".md");
+    INFO(page.string());
+    REQUIRE(fs::is_regular_file(page));
+    const std::string text = slurp(page);
+    CHECK(text.rfind("# " + m.id, 0) == 0);  // the title is the rule id
+    for (const char* section : {"## Bad", "## Good", "## Options", "## Suppress"}) {
+      INFO("section " << section);
+      CHECK(text.find(section) != std::string::npos);
+    }
+    // The Suppress section shows at least the config form (in-file forms do not fit every rule).
+    CHECK(text.find("  " + m.id + ": off") != std::string::npos);
+    CHECK(text.find(std::string(al::to_string(m.default_severity))) != std::string::npos);
+    for (const auto& o : m.options) {
+      INFO("option " << o.name);
+      CHECK(text.find("`" + o.name + "`") != std::string::npos);
+    }
+  }
+  // And no page for a check that does not exist.
+  for (const auto& entry : fs::recursive_directory_iterator(source_dir() / "docs" / "checks")) {
+    if (!entry.is_regular_file()) continue;
+    const std::string id = entry.path().lexically_relative(source_dir() / "docs" / "checks").replace_extension().generic_string();
+    INFO(entry.path().string());
+    CHECK(al::find_check(id) != nullptr);
+  }
+}

@@ -1,0 +1,97 @@
+#include "support.hpp"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <stdexcept>
+
+#include "archive_lint/io.hpp"
+
+namespace al::test {
+
+TempDir::TempDir() {
+  std::random_device rd;
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    fs::path candidate = fs::temp_directory_path() / ("archive-lint-test-" + std::to_string(rd()));
+    if (fs::create_directory(candidate)) {
+      path_ = fs::canonical(candidate);
+      return;
+    }
+  }
+  throw std::runtime_error("cannot create a temporary directory");
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  fs::remove_all(path_, ec);
+}
+
+std::string slurp(const fs::path& path) {
+  std::string error;
+  auto text = read_file(path, error);
+  if (!text) throw std::runtime_error(path.string() + ": " + error);
+  return *text;
+}
+
+void spit(const fs::path& path, const std::string& content) {
+  if (path.has_parent_path()) fs::create_directories(path.parent_path());
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << content;
+  if (!out) throw std::runtime_error(path.string() + ": cannot write");
+}
+
+const std::vector<ActiveCheck>& news_archive_checks() {
+  static const std::vector<ActiveCheck> checks = [] {
+    const Config config = parse_config("extends: news-archive\n", "/nonexistent/.archive-lint.yml");
+    return instantiate_checks(config);
+  }();
+  return checks;
+}
+
+std::vector<Diagnostic> lint(const Document& doc) {
+  std::vector<Diagnostic> out;
+  check_document(doc, news_archive_checks(), out);
+  return out;
+}
+
+std::vector<Diagnostic> lint_text(const std::string& display_path, const std::string& bytes) {
+  return lint(parse_document(display_path, bytes));
+}
+
+std::string sh_quote(const std::string& text) {
+  std::string out = "'";
+  for (char c : text) {
+    if (c == '\'') out += "'\\''";
+    else out.push_back(c);
+  }
+  out.push_back('\'');
+  return out;
+}
+
+RunOutput run(const std::string& command, const fs::path& cwd) {
+  static int counter = 0;
+  const fs::path err_file = fs::temp_directory_path() /
+                            ("archive-lint-test-stderr-" + std::to_string(::getpid()) + "-" + std::to_string(++counter));
+  const std::string full = "cd " + sh_quote(cwd.string()) + " && " + command + " 2>" + sh_quote(err_file.string());
+  RunOutput result;
+  FILE* pipe = ::popen(full.c_str(), "r");
+  if (!pipe) throw std::runtime_error("popen failed: " + command);
+  char buf[4096];
+  std::size_t n = 0;
+  while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) result.out.append(buf, n);
+  const int status = ::pclose(pipe);
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  std::error_code ec;
+  if (fs::exists(err_file, ec)) {
+    result.err = slurp(err_file);
+    fs::remove(err_file, ec);
+  }
+  return result;
+}
+
+}  // namespace al::test

@@ -1,0 +1,51 @@
+#pragma once
+// Helpers shared by the test files: temp dirs, file I/O, running the CLI.
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "archive_lint/config.hpp"
+#include "archive_lint/diagnostic.hpp"
+#include "archive_lint/document.hpp"
+#include "archive_lint/runner.hpp"
+
+namespace al::test {
+
+namespace fs = std::filesystem;
+
+inline fs::path source_dir() { return fs::path(ARCHIVE_LINT_SOURCE_DIR); }
+inline fs::path cli_binary() { return fs::path(ARCHIVE_LINT_BINARY); }
+
+// A fresh directory under the system temp dir, removed on destruction.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const fs::path& path() const { return path_; }
+  fs::path operator/(const std::string& rel) const { return path_ / rel; }
+
+ private:
+  fs::path path_;
+};
+
+std::string slurp(const fs::path& path);
+void spit(const fs::path& path, const std::string& content);  // creates parent directories
+
+// Checks configured exactly like `extends: news-archive`.
+const std::vector<ActiveCheck>& news_archive_checks();
+std::vector<Diagnostic> lint(const Document& doc);
+std::vector<Diagnostic> lint_text(const std::string& display_path, const std::string& bytes);
+
+struct RunOutput {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+// Runs a shell command line in `cwd`, capturing stdout and stderr.
+RunOutput run(const std::string& command, const fs::path& cwd);
+// Quotes for /bin/sh.
+std::string sh_quote(const std::string& text);
+
+}  // namespace al::test
