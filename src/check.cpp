@@ -13,7 +13,7 @@ void Emitter::report(std::size_t begin, std::size_t end, std::string message, st
   d.start = doc_.position(begin);
   d.end = doc_.position(std::max(begin, end));
   d.fix = std::move(fix);
-  d.source_line = std::string(doc_.line_text(d.start.line));
+  set_source_excerpt(d, doc_.line_text(d.start.line), begin - doc_.lines.line_start(d.start.line));
   out_.push_back(std::move(d));
 }
 

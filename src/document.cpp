@@ -94,13 +94,24 @@ Position Document::position(std::size_t offset) const {
   Position pos;
   pos.offset = offset;
   pos.line = lines.line_of(offset);
-  std::size_t start = lines.line_start(pos.line);
+  std::size_t from = lines.line_start(pos.line);
   // A UTF-8 BOM is not a character anyone sees: editors and SARIF viewers count
   // line 1's columns from after it.
-  if (pos.line == 1 && has_bom) start = std::min(offset, std::max<std::size_t>(start, 3));
-  const auto counts = count_columns(std::string_view(bytes).substr(start, offset - start));
-  pos.column = counts.code_points + 1;
-  pos.column_utf16 = counts.utf16_units + 1;
+  if (pos.line == 1 && has_bom) from = std::min(offset, std::max<std::size_t>(from, 3));
+  ColumnCounts base{};
+  const bool resumable = last_position_.line == pos.line && last_position_.offset >= from &&
+                         last_position_.offset <= offset &&
+                         (last_position_.offset >= bytes.size() ||
+                          (static_cast<unsigned char>(bytes[last_position_.offset]) & 0xC0) != 0x80);
+  if (resumable) {
+    base.code_points = last_position_.column - 1;
+    base.utf16_units = last_position_.column_utf16 - 1;
+    from = last_position_.offset;
+  }
+  const auto counts = count_columns(std::string_view(bytes).substr(from, offset - from));
+  pos.column = base.code_points + counts.code_points + 1;
+  pos.column_utf16 = base.utf16_units + counts.utf16_units + 1;
+  last_position_ = pos;
   return pos;
 }
 

@@ -552,8 +552,29 @@ class Analyser {
 
   bool in_foreign() const { return !stack_.empty() && stack_.back().foreign; }
 
+  // The open-element stack changes only through these three, which keep a
+  // count per element name: most scope queries ("is a <p> open?") are then
+  // answered without walking the stack, so deep nesting stays linear.
+  void push_open(const Open& o) {
+    ++open_names_[std::string(name_of(o))];
+    stack_.push_back(o);
+  }
+  void forget_name(const Open& o) {
+    auto it = open_names_.find(std::string(name_of(o)));
+    if (it != open_names_.end() && --it->second == 0) open_names_.erase(it);
+  }
+  void pop_open() {
+    forget_name(stack_.back());
+    stack_.pop_back();
+  }
+  void erase_open(std::size_t k) {
+    forget_name(stack_[k]);
+    stack_.erase(stack_.begin() + static_cast<std::ptrdiff_t>(k));
+  }
+
   // Index of the topmost element named name, stopping at scope boundaries.
   std::size_t in_scope(std::string_view name, std::uint16_t extra_boundary_kind = 0) const {
+    if (open_names_.find(std::string(name)) == open_names_.end()) return npos;
     for (std::size_t k = stack_.size(); k-- > 0;) {
       const Open& o = stack_[k];
       const std::string_view on = name_of(o);
@@ -587,7 +608,7 @@ class Analyser {
   void pop_above(std::size_t k, std::size_t at, const std::string& why) {
     while (stack_.size() > k + 1) {
       const Open o = stack_.back();
-      stack_.pop_back();
+      pop_open();
       if (!(o.flags & kOptionalEnd) || o.foreign) report_unclosed(o, why);
       finish(o, at);
     }
@@ -603,7 +624,7 @@ class Analyser {
   void pop_to(std::size_t k, std::size_t at, const std::string& why) {
     pop_above(k, at, why);
     const Open o = stack_.back();
-    stack_.pop_back();
+    pop_open();
     finish(o, at);
   }
 
@@ -630,7 +651,7 @@ class Analyser {
         issue(HtmlIssueKind::implicitly_closed, b, e,
               fmt::format("<{}> inside <{}> closes it implicitly; headings do not nest", name, name_of(stack_.back())));
         const Open o = stack_.back();
-        stack_.pop_back();
+        pop_open();
         finish(o, b);
       }
       if (name == "a") {
@@ -639,7 +660,7 @@ class Analyser {
           if (name_of(stack_[k]) == "a") {
             issue(HtmlIssueKind::misnested, b, e, "<a> inside another <a>: links cannot nest, the outer one is closed here");
             const Open o = stack_[k];
-            stack_.erase(stack_.begin() + static_cast<std::ptrdiff_t>(k));
+            erase_open(k);
             finish(o, b);
             break;
           }
@@ -677,7 +698,7 @@ class Analyser {
     const std::size_t index = out_.tags.size() - 1;
     if (!pushes) return e;
     if (ignore_index >= 0) out_.ignored[static_cast<std::size_t>(ignore_index)].end = base_ + n_;
-    stack_.push_back({index, flags, foreign, ignore_index});
+    push_open({index, flags, foreign, ignore_index});
     if (name == "a" && !foreign) ++open_anchors_;
     if (flags & (kRawText | kRcData)) return raw_text(name, e, (flags & kRcData) != 0);
     if (name == "plaintext" && !foreign) {
@@ -800,7 +821,7 @@ class Analyser {
             fmt::format("</{}> closes <{}> while <{}> inside it is still open: close <{}> first", name, name,
                         name_of(inner), name_of(inner)));
       const Open o = stack_[k];
-      stack_.erase(stack_.begin() + static_cast<std::ptrdiff_t>(k));
+      erase_open(k);
       finish(o, e);
       return;
     }
@@ -831,7 +852,7 @@ class Analyser {
                 fmt::format("</{}> closes <{}> while <{}> inside it is still open: close <{}> first", name, name,
                             name_of(o), name_of(o)));
           const Open d = stack_[deeper];
-          stack_.erase(stack_.begin() + static_cast<std::ptrdiff_t>(deeper));
+          erase_open(deeper);
           finish(d, e);
           return;
         }
@@ -857,7 +878,7 @@ class Analyser {
   void end_of_input() {
     while (!stack_.empty()) {
       const Open o = stack_.back();
-      stack_.pop_back();
+      pop_open();
       if (!(o.flags & kOptionalEnd) || o.foreign) report_unclosed(o, " (still open at the end of the post)");
       finish(o, n_);
     }
@@ -870,6 +891,7 @@ class Analyser {
   std::size_t n_;
   std::size_t base_;
   std::vector<Open> stack_;
+  std::unordered_map<std::string, int> open_names_;
   int open_anchors_ = 0;
   HtmlAnalysis out_;
 };

@@ -221,6 +221,25 @@ TEST_CASE("links/malformed reports broken URLs at their line and nothing on clea
   CHECK(found[3].message.find("empty") != std::string::npos);
 }
 
+TEST_CASE("links/malformed puts the ':' fix between the scheme and '//' as written", "[links][malformed]") {
+  // The span of an HTML link is the attribute value as written, spaces included; the
+  // URL is trimmed. The fix must land in the file, not at the URL's index.
+  const std::string text =
+      "---\ntitle: x\n---\n"
+      "<p><a href=\" http//www.example.com/a\">x</a></p>\n"
+      "[y](  http//www.example.com/b  \"t\")\n";
+  const Document doc = parse_document("2022-01-01-x.md", text);
+  const auto found = run_rule(doc, "links/malformed");
+  REQUIRE(found.size() == 2);
+  for (const auto& d : found) {
+    INFO(d.message);
+    REQUIRE(d.fix);
+    CHECK(d.fix->start_offset == d.fix->end_offset);
+    CHECK(d.fix->replacement == ":");
+    CHECK(text.substr(d.fix->start_offset - 4, 6) == "http//");
+  }
+}
+
 TEST_CASE("links/malformed finds every URL gen-archive breaks, at its line", "[links][malformed]") {
   const fs::path dir = temp_dir("gen-malformed");
   const std::string cmd = "python3 /work/shared/tools/gen-archive " + dir.string() +

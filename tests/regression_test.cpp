@@ -81,3 +81,37 @@ TEST_CASE("regression: JSON and SARIF stay valid UTF-8 when a file is not", "[re
     CHECK(r.out.find("invalid UTF-8 byte 0xD6") != std::string::npos);
   }
 }
+
+// Minified HTML puts thousands of findings on one line: each keeps a bounded
+// excerpt of it (not a copy of the whole line), and positions computed in
+// file order must equal positions computed from scratch.
+TEST_CASE("regression: many findings on one long line keep exact columns and bounded excerpts", "[regression]") {
+  std::string body;
+  for (int i = 0; i < 3000; ++i) body += (i % 7 == 0 ? "中" : "") + std::string("<div>");
+  const al::Document doc = al::parse_document("_posts/2022-01-20-long.md", "---\ntitle: x\n---\n" + body + "\n");
+  const al::Config config = al::parse_config("extends: jekyll\n", "/tmp/.archive-lint.yml");
+  const auto checks = al::instantiate_checks(config);
+  std::vector<al::Diagnostic> out;
+  al::check_document(doc, checks, out);
+  std::size_t unclosed = 0;
+  for (const auto& d : out) {
+    if (d.rule_id != "html/unclosed-element") continue;
+    ++unclosed;
+    CHECK(d.source_line.size() <= 400);
+    const al::Document fresh = al::parse_document(doc.path, doc.bytes);  // no resumed positions
+    if (unclosed % 500 == 1) {
+      const al::Position p = fresh.position(d.start.offset);
+      CHECK(p.column == d.start.column);
+      CHECK(p.column_utf16 == d.start.column_utf16);
+      // The excerpt starts where source_column says: the caret lands on '<'.
+      std::size_t byte = 0;
+      for (std::uint32_t c = d.source_column; c < d.start.column; ++c) {
+        const auto lead = static_cast<unsigned char>(d.source_line[byte]);
+        byte += lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
+      }
+      REQUIRE(byte < d.source_line.size());
+      CHECK(d.source_line.substr(byte, 5) == "<div>");
+    }
+  }
+  CHECK(unclosed == 3000);
+}

@@ -1,6 +1,9 @@
 // links/malformed: URLs no browser or client can fetch, found without the network.
 #include <fmt/format.h>
 
+#include <optional>
+#include <string_view>
+
 #include "archive_lint/check.hpp"
 #include "links/url.hpp"
 
@@ -26,10 +29,17 @@ class Malformed final : public Check {
       switch (links::classify_link(link.url)) {
         case links::LinkForm::missing_colon: {
           const auto slashes = link.url.find("//");
+          // The fix goes where the '//' is in the file: link.url is trimmed (and
+          // entity-decoded for HTML), the span is the attribute value as written.
+          const std::string_view raw(doc.bytes.data() + link.begin, link.end - link.begin);
+          const auto raw_slashes = raw.find("//");
+          std::optional<Fix> fix;
+          if (raw_slashes != std::string_view::npos)
+            fix = Fix{"add the ':'", link.begin + raw_slashes, link.begin + raw_slashes, ":"};
           emit.report(link.begin, link.end,
                       fmt::format("malformed URL '{}': '{}' is missing the ':' after the scheme", link.url,
                                   link.url.substr(0, slashes + 2)),
-                      Fix{"add the ':'", link.begin + slashes, link.begin + slashes, ":"});
+                      std::move(fix));
           break;
         }
         case links::LinkForm::http: {

@@ -38,10 +38,16 @@ struct Diagnostic {
   Position start;
   Position end;
   std::optional<Fix> fix;
-  std::string source_line;  // text of the start line, for carets and fingerprints
+  std::string source_line;  // the start line (an excerpt of a very long one), for carets and fingerprints
+  std::uint32_t source_column = 1;  // column (code points) of source_line's first character
   std::string fingerprint;  // stable across unrelated edits; filled by the runner
   std::string line_hash;    // GitHub's primaryLocationLineHash of the start line; filled by the runner
 };
+
+// Sets source_line/source_column from the full text of the start line: the
+// whole line, or a window of about 300 bytes around the start column when the
+// line is longer (minified HTML), so a thousand findings on one line stay cheap.
+void set_source_excerpt(Diagnostic& d, std::string_view line, std::size_t start_in_line);
 
 // Order used by every reporter: path, line, column, rule.
 bool diagnostic_less(const Diagnostic& a, const Diagnostic& b);

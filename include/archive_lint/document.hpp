@@ -131,6 +131,14 @@ struct Document {
   std::string_view body() const { return std::string_view(bytes).substr(body_offset); }
   std::uint32_t body_line() const { return lines.line_of(body_offset); }
   Position position(std::size_t offset) const;
+
+ private:
+  // position() walks from the start of the line; findings come in file order,
+  // so resuming from the last answer on the same line keeps long lines linear.
+  // A Document is only ever used by one thread at a time.
+  mutable Position last_position_{};
+
+ public:
   std::string_view line_text(std::uint32_t line) const { return lines.line_text(bytes, line); }
   // File name without directories.
   std::string_view file_name() const;

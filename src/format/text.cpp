@@ -71,11 +71,12 @@ class TextFormatter final : public Formatter {
       if (!d.source_line.empty() && d.start.line > 0) {
         const std::string gutter = fmt::format("{:>5} | ", d.start.line);
         bool tab = false;
-        const int lead = width_of_prefix(d.source_line, d.start.column - 1, tab);
+        const std::uint32_t col = d.start.column >= d.source_column ? d.start.column - d.source_column + 1 : 1;
+        const int lead = width_of_prefix(d.source_line, col - 1, tab);
         std::uint32_t span_cp = d.end.line == d.start.line && d.end.column > d.start.column ? d.end.column - d.start.column : 1;
         const std::string_view rest = std::string_view(d.source_line);
         // width of the marked span, measured from the start column
-        int total = width_of_prefix(rest, d.start.column - 1 + span_cp, tab);
+        int total = width_of_prefix(rest, col - 1 + span_cp, tab);
         int span = std::max(1, std::min(total - lead, 60));
         out << paint("2", gutter) << expand_tabs(d.source_line) << '\n'
             << paint("2", std::string(gutter.size() - 2, ' ') + "| ") << std::string(static_cast<std::size_t>(lead), ' ')

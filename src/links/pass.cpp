@@ -253,7 +253,8 @@ LinkPassStats run_link_pass(const std::vector<DocumentLinks>& docs, const LinkSe
       const LineIndex lines(*text);
       for (Pending* p : list) {
         if (p->diagnostic.start.line >= 1 && p->diagnostic.start.line <= lines.line_count())
-          p->diagnostic.source_line = std::string(lines.line_text(*text, p->diagnostic.start.line));
+          set_source_excerpt(p->diagnostic, lines.line_text(*text, p->diagnostic.start.line),
+                             p->diagnostic.start.offset - lines.line_start(p->diagnostic.start.line));
       }
     }
   }

@@ -16,11 +16,11 @@ mkdir _posts && cp "$root"/examples/_posts/*.md _posts/ && cp "$root"/examples/.
 git add -A && git commit -qm "archive"
 
 # 1. A baseline accepts today's findings.
-set +e; "$bin" check --quiet >/dev/null; rc=$?; set -e
+set +e; "$bin" check --offline --quiet >/dev/null; rc=$?; set -e
 [[ $rc -eq 1 ]] || fail "the example archive should have findings (exit $rc)"
-"$bin" baseline 2>/dev/null
+"$bin" baseline --offline 2>/dev/null
 [[ -f .archive-lint-baseline.json ]] || fail "baseline file not written"
-"$bin" check --baseline .archive-lint-baseline.json --quiet || fail "baselined findings still fail"
+"$bin" check --offline --baseline .archive-lint-baseline.json --quiet || fail "baselined findings still fail"
 echo "ok: baseline accepts existing findings"
 
 # 2. Edits above a finding do not revive it: fingerprints ignore line numbers.
@@ -32,7 +32,7 @@ lines = open(p, encoding="utf-8").read().split("\n")
 lines.insert(2, "author: 编辑部")          # inside the front matter, above the bad date
 open(p, "w", encoding="utf-8").write("\n".join(lines))
 PY
-"$bin" check --baseline .archive-lint-baseline.json --quiet || fail "a line inserted above revived a baselined finding"
+"$bin" check --offline --baseline .archive-lint-baseline.json --quiet || fail "a line inserted above revived a baselined finding"
 echo "ok: inserting lines above a baselined finding keeps it accepted"
 git add -A && git commit -qm "edit" && git add .archive-lint-baseline.json && git commit -qm baseline --allow-empty -q
 
@@ -50,7 +50,7 @@ tags: 科技日报新闻
 POST
 git add -A && git commit -qm "new post"
 set +e
-"$bin" check --changed-since main --baseline .archive-lint-baseline.json --format json --output pr.json; rc=$?
+"$bin" check --offline --changed-since main --baseline .archive-lint-baseline.json --format json --output pr.json; rc=$?
 set -e
 [[ $rc -eq 1 ]] || fail "the new broken post must fail the gate (exit $rc)"
 python3 - pr.json <<'PY' || fail "the PR report must hold only the new post's finding"
@@ -62,21 +62,21 @@ assert any(x["rule"] == "front-matter/date-invalid" and x["start"]["line"] == 4 
 PY
 echo "ok: --changed-since reports only the new post"
 
-set +e; "$bin" check --changed-since main --format github > gh.txt; set -e
+set +e; "$bin" check --offline --changed-since main --format github > gh.txt; set -e
 grep -q '^::error file=_posts/2022-02-01-NW202202010000000009.md,line=4,col=7,' gh.txt || { cat gh.txt; fail "github annotations"; }
 echo "ok: --format github prints workflow commands"
 
-set +e; "$bin" check --changed-since no-such-ref >/dev/null 2>err.txt; rc=$?; set -e
+set +e; "$bin" check --offline --changed-since no-such-ref >/dev/null 2>err.txt; rc=$?; set -e
 [[ $rc -eq 2 ]] && grep -q "no-such-ref" err.txt || fail "a bad ref must be a clear error with exit 2"
 
 # 4. Shards split the archive disjointly and merge back into one run.
 set +e
-"$bin" check --format json --output all.json
-"$bin" check --shard 1/2 --format json --output s1.json
-"$bin" check --shard 2/2 --format json --output s2.json
-"$bin" check --shard 1/2 --format sarif --output s1.sarif
-"$bin" check --shard 2/2 --format sarif --output s2.sarif
-"$bin" check --format sarif --output all.sarif
+"$bin" check --offline --format json --output all.json
+"$bin" check --offline --shard 1/2 --format json --output s1.json
+"$bin" check --offline --shard 2/2 --format json --output s2.json
+"$bin" check --offline --shard 1/2 --format sarif --output s1.sarif
+"$bin" check --offline --shard 2/2 --format sarif --output s2.sarif
+"$bin" check --offline --format sarif --output all.sarif
 set -e
 "$bin" merge s1.json s2.json --output merged.json
 "$bin" merge s1.sarif s2.sarif --output merged.sarif
@@ -93,3 +93,30 @@ PY
 set +e; "$bin" merge s1.json s1.sarif >/dev/null 2>&1; rc=$?; set -e
 [[ $rc -eq 2 ]] || fail "mixing SARIF and JSON must be refused"
 echo "ok: --shard splits disjointly and merge reassembles the run"
+
+# 5. For links, --changed-since checks only the links the change adds. A
+# loopback server answers 404 for everything; the old post's dead link must
+# not be reported, the new post's must.
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+mkdir -p www && (cd www && timeout 120 python3 -m http.server "$port" --bind 127.0.0.1 >/dev/null 2>&1) &
+server=$!
+trap 'kill $server 2>/dev/null; rm -rf "$work"' EXIT
+for _ in $(seq 50); do python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 1)" 2>/dev/null && break; sleep 0.1; done
+git checkout -q main && git checkout -q -b links-pr
+printf '\n<p><a href="http://127.0.0.1:%s/old-dead">旧链接</a></p>\n' "$port" >> _posts/2022-01-20-NW202201202254890865.md
+git commit -qam "an old dead link, already on the base branch" && git branch -qf main HEAD
+printf '\n<p><a href="http://127.0.0.1:%s/new-dead">新链接</a></p>\n' "$port" >> _posts/2022-01-21-NW202201210000000001.md
+git commit -qam "a new dead link"
+set +e
+"$bin" links --changed-since main --allow-private --no-cache --timeout 5 --retries 0 \
+  --exclude '^https?://(?!127\.0\.0\.1[:/])' --format json --output links.json
+rc=$?
+set -e
+[[ $rc -eq 1 ]] || fail "a new dead link must fail (exit $rc)"
+python3 - links.json <<'PY' || fail "links --changed-since must report the added link only"
+import json, sys
+d = json.load(open(sys.argv[1]))["diagnostics"]
+urls = [x["message"] for x in d if x["rule"] == "links/dead"]
+assert len(urls) == 1 and "/new-dead" in urls[0], urls
+PY
+echo "ok: links --changed-since checks only the added link"

@@ -15,7 +15,7 @@ multitool="$tools/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-"$bin" check --config "$root/examples/.archive-lint.yml" --format sarif --output "$work/examples.sarif" || [[ $? -eq 1 ]]
+"$bin" check --offline --config "$root/examples/.archive-lint.yml" --format sarif --output "$work/examples.sarif" || [[ $? -eq 1 ]]
 inputs=("$work/examples.sarif")
 gen="$root/../shared/tools/gen-archive"
 if [[ -x "$gen" || -f "$gen" ]]; then
