@@ -42,6 +42,18 @@ std::unique_ptr<Check> make_links_redirect_loop();
 std::unique_ptr<Check> make_links_redirect();
 std::unique_ptr<Check> make_links_blocked_address();
 std::unique_ptr<Check> make_links_protocol_relative();
+std::unique_ptr<Check> make_attribution_marker_missing();
+std::unique_ptr<Check> make_attribution_marker_repeated();
+std::unique_ptr<Check> make_attribution_marker_position();
+std::unique_ptr<Check> make_attribution_source_mismatch();
+std::unique_ptr<Check> make_attribution_backlink_mismatch();
+std::unique_ptr<Check> make_attribution_source_link_missing();
+std::unique_ptr<Check> make_archive_duplicate_post();
+std::unique_ptr<Check> make_archive_permalink_collision();
+std::unique_ptr<Check> make_archive_singleton_category();
+std::unique_ptr<Check> make_jekyll_liquid_syntax();
+std::unique_ptr<Check> make_jekyll_future_date();
+std::unique_ptr<Check> make_jekyll_front_matter_unreadable();
 }  // namespace checks
 
 namespace {
@@ -81,6 +93,18 @@ const CheckFactory kFactories[] = {
     checks::make_links_redirect,
     checks::make_links_blocked_address,
     checks::make_links_protocol_relative,
+    checks::make_attribution_marker_missing,
+    checks::make_attribution_marker_repeated,
+    checks::make_attribution_marker_position,
+    checks::make_attribution_source_mismatch,
+    checks::make_attribution_backlink_mismatch,
+    checks::make_attribution_source_link_missing,
+    checks::make_archive_duplicate_post,
+    checks::make_archive_permalink_collision,
+    checks::make_archive_singleton_category,
+    checks::make_jekyll_liquid_syntax,
+    checks::make_jekyll_future_date,
+    checks::make_jekyll_front_matter_unreadable,
 };
 }  // namespace
 

@@ -13,6 +13,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "archive_lint/archive.hpp"
 #include "archive_lint/baseline.hpp"
 #include "archive_lint/config.hpp"
 #include "archive_lint/formatter.hpp"
@@ -186,6 +187,8 @@ LintOutcome lint(const LintOptions& opt) {
   }
   std::vector<DocumentLinks> links;
   outcome.result = run_checks(files, outcome.checks, opt.jobs, link_rules.rules.empty() ? nullptr : &links);
+  for (const auto& w : run_archive_stage(files, outcome.checks, outcome.config, opt.jobs, outcome.result).warnings)
+    std::cerr << "archive-lint: warning: " << w << '\n';
   if (!link_rules.rules.empty()) {
     // Reachability: once per run, over the deduplicated links of every file.
     std::vector<std::string> warnings;

@@ -4,6 +4,7 @@
 
 #include <set>
 
+#include "archive_lint/attribution.hpp"
 #include "archive_lint/io.hpp"
 #include "archive_lint/registry.hpp"
 #include "presets.hpp"
@@ -101,6 +102,20 @@ void apply_rule(const std::string& file, Config& config, const YAML::Node& key_n
 
 void apply_document(const std::string& file, Config& config, const YAML::Node& root, int depth);
 
+// Mappings merge key by key (a later config refines a preset); anything else
+// replaces. Nodes are shared, not cloned, so they keep their file positions
+// for error messages.
+YAML::Node merge_nodes(const YAML::Node& base, const YAML::Node& over) {
+  if (!base.IsDefined() || !base.IsMap() || !over.IsMap()) return over;
+  YAML::Node out(YAML::NodeType::Map);
+  for (auto it = base.begin(); it != base.end(); ++it) out[it->first.Scalar()] = it->second;
+  for (auto it = over.begin(); it != over.end(); ++it) {
+    const std::string key = it->first.Scalar();
+    out[key] = merge_nodes(out[key], it->second);
+  }
+  return out;
+}
+
 void apply_preset(const std::string& name, const YAML::Node& where, const std::string& file, Config& config, int depth) {
   const Preset* preset = find_preset(name);
   if (!preset) {
@@ -120,11 +135,11 @@ void apply_document(const std::string& file, Config& config, const YAML::Node& r
     if (!ext.IsScalar()) throw ConfigError(fmt::format("{}: 'extends' takes a preset name", at(file, ext)));
     apply_preset(ext.Scalar(), ext, file, config, depth);
   }
-  static const std::set<std::string> known = {"extends", "include", "exclude", "rules", "site", "links"};
+  static const std::set<std::string> known = {"extends", "include", "exclude", "rules", "site", "links", "attribution"};
   for (auto it = root.begin(); it != root.end(); ++it) {
     const std::string key = it->first.Scalar();
     if (!known.count(key)) {
-      throw ConfigError(fmt::format("{}: unknown key '{}' (known: extends, include, exclude, rules, site, links)",
+      throw ConfigError(fmt::format("{}: unknown key '{}' (known: extends, include, exclude, rules, site, links, attribution)",
                                     at(file, it->first), key));
     }
     const YAML::Node value = it->second;
@@ -149,6 +164,17 @@ void apply_document(const std::string& file, Config& config, const YAML::Node& r
       if (!value.IsMap() && !value.IsNull())
         throw ConfigError(fmt::format("{}: 'links' must be a mapping", at(file, value)));
       config.links = YAML::Clone(value);
+    } else if (key == "attribution") {
+      // `attribution: none` switches the rules off; a mapping refines the preset's.
+      if (value.IsNull() || (value.IsScalar() && (value.Scalar() == "none" || value.Scalar() == "off"))) {
+        config.attribution = YAML::Node();
+        continue;
+      }
+      if (!value.IsMap())
+        throw ConfigError(fmt::format("{}: 'attribution' must be a mapping or none", at(file, value)));
+      YAML::Node merged = merge_nodes(config.attribution, value);
+      validate_attribution(merged, file);
+      config.attribution = merged;
     }
   }
 }

@@ -36,6 +36,22 @@ rules:
             footer, aside, details, summary, address, ruby, rt, rp, wbr, svg, math]
   html/disallowed-attribute:
     deny: ["on*", srcdoc, formaction]
+attribution:
+  marker:
+    pattern: '（文章来源：(?<source>[^）]+)）'
+    element: p.em_media
+    count: 1
+    position: end
+  agree:
+    tags: '{source}新闻'
+    backlink_text: '返回{source}新闻'
+    backlink_url:
+      - '//finews.withounder.com/category/{category}.html'
+      - '//finews.withounder.com/{category}/'
+  categories:
+    emnews:
+      marker: none
+      require_source_link: true
 )"},
   };
   return all;

@@ -10,6 +10,7 @@
 #include <thread>
 #include <unordered_set>
 
+#include "archive_lint/archive.hpp"
 #include "archive_lint/io.hpp"
 #include "archive_lint/line_hash.hpp"
 #include "archive_lint/links.hpp"
@@ -71,6 +72,7 @@ std::vector<ActiveCheck> instantiate_checks(const Config& config) {
       overlay(it->second, enabled, severity, options);
     if (!enabled) continue;
     auto check = registered.make();
+    check->configure_shared(config);
     try {
       check->configure(options);
     } catch (const OptionError& e) {
@@ -224,6 +226,9 @@ RunResult run_checks(const std::vector<FileEntry>& files, const std::vector<Acti
   std::atomic<std::size_t> next{0};
   std::atomic<std::size_t> bytes{0};
   std::vector<std::vector<Diagnostic>> per_worker(jobs);
+  // Archive checks index every post; the documents parsed here feed that index.
+  const bool want_records = has_archive_checks(checks);
+  std::vector<std::vector<PostRecord>> records(jobs);
   std::vector<DocumentLinks> collected(links_out ? files.size() : 0);
   auto work = [&](unsigned worker) {
     for (;;) {
@@ -232,6 +237,8 @@ RunResult run_checks(const std::vector<FileEntry>& files, const std::vector<Acti
       const Document doc = load_document(files[i].filesystem_path.string(), files[i].display_path);
       bytes += doc.bytes.size();
       check_document(doc, checks, per_worker[worker]);
+      if (want_records && doc.readable && doc.is_post())
+        records[worker].push_back(make_post_record(doc, files[i].filesystem_path));
       if (links_out && collect_document_links(doc, files[i].filesystem_path.string(), collected[i]) &&
           !files[i].added_lines.empty()) {
         // --changed-since: only the links on lines the change added.
@@ -257,6 +264,7 @@ RunResult run_checks(const std::vector<FileEntry>& files, const std::vector<Acti
   for (auto& v : per_worker) {
     std::move(v.begin(), v.end(), std::back_inserter(result.diagnostics));
   }
+  for (auto& v : records) std::move(v.begin(), v.end(), std::back_inserter(result.posts));
   if (links_out) {
     for (auto& d : collected) {
       if (!d.links.empty()) links_out->push_back(std::move(d));

@@ -11,7 +11,7 @@ namespace {
 
 const char* const kCleanPost =
     "---\nlayout: post\ntitle: \"自贡高新区：提升营商环境\"\ndate: 2022-01-20 13:12:24 +0800\n"
-    "categories: kejiribao\ntags: 科技日报新闻\n---\n<p>正文。</p>\n";
+    "categories: kejiribao\ntags: 科技日报新闻\n---\n<p>正文。</p><p class=\"em_media\">（文章来源：科技日报）</p>\n";
 
 // A project directory with a news-archive config and one clean post.
 struct Project {

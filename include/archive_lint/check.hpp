@@ -14,6 +14,8 @@
 
 namespace al {
 
+struct Config;
+
 struct OptionSpec {
   std::string name;
   std::string type;           // "string", "string-list", "bool", "integer", "map"
@@ -70,6 +72,9 @@ class Check {
   // Options come from the config, already merged with the preset; keys were
   // validated against meta().options. Compile patterns here, once.
   virtual void configure(const YAML::Node& options) { (void)options; }
+  // Settings that several rules share (e.g. the `attribution:` block). Called
+  // before configure(); throws ConfigError naming the config file.
+  virtual void configure_shared(const Config& config) { (void)config; }
   // Pure: the same document and options always give the same findings.
   virtual void check(const Document& doc, Emitter& emit) const = 0;
 };

@@ -33,6 +33,7 @@ struct Config {
   std::map<std::string, RuleSetting> rules;
   std::string site_url = "https://example.com";
   YAML::Node links;                   // link-checker settings, read by the link engine
+  YAML::Node attribution;             // `attribution:` rules, merged over the preset's (see attribution.hpp)
 };
 
 Config default_config(const std::filesystem::path& root);

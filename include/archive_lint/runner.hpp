@@ -9,6 +9,7 @@
 #include "archive_lint/check.hpp"
 #include "archive_lint/config.hpp"
 #include "archive_lint/diagnostic.hpp"
+#include "archive_lint/post_record.hpp"
 
 namespace al {
 
@@ -50,6 +51,7 @@ struct RunStats {
 struct RunResult {
   std::vector<Diagnostic> diagnostics;  // sorted, suppressions applied
   RunStats stats;
+  std::vector<PostRecord> posts;        // filled only when an archive check is enabled
 };
 
 // With links_out, also keeps each file's checkable links (not the Documents)

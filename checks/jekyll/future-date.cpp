@@ -1,0 +1,86 @@
+#include <fmt/format.h>
+
+#include <chrono>
+
+#include "../common.hpp"
+#include "archive_lint/dates.hpp"
+
+namespace al::checks {
+namespace {
+
+// Days since 1970-01-01 (Howard Hinnant's days_from_civil).
+long long days_from_civil(long long y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const long long era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<long long>(doe) - 719468;
+}
+
+long long epoch_seconds(const PostDate& d) {
+  return days_from_civil(d.year, static_cast<unsigned>(d.month), static_cast<unsigned>(d.day)) * 86400LL + d.hour * 3600LL +
+         d.minute * 60LL + d.second - (d.has_offset ? d.offset_minutes * 60LL : 0);
+}
+
+class FutureDate final : public Check {
+ public:
+  const CheckMeta& meta() const override {
+    static const CheckMeta m{
+        "jekyll/future-date",
+        "A post dated in the future, which Jekyll does not publish",
+        "Jekyll skips posts dated after the build time unless the site sets `future: true`, and says "
+        "nothing about it: checked with Jekyll 4.3.1, a post dated 2030 builds with exit code 0 and no "
+        "file in `_site`. A scraper that writes the wrong year, or a time zone error near midnight, "
+        "hides a post this way. The date is the front-matter `date` (with its UTC offset; none means UTC), "
+        "else the file name's. Set `future: true` here when the site does. `now` fixes the reference "
+        "time (for reproducible runs).",
+        Severity::warning,
+        {{"future", "bool", "false", "the site sets Jekyll's `future: true`: nothing to report"},
+         {"now", "string", "(the current time)", "reference time, e.g. '2024-01-01 00:00:00 +0000'"}}};
+    return m;
+  }
+  void configure(const YAML::Node& options) override {
+    future_ = option_bool(options, "future", false);
+    const std::string now = option_string(options, "now", "");
+    if (!now.empty()) {
+      const auto d = read_post_date(now);
+      if (!d || !calendar_problem(*d).empty())
+        throw OptionError(fmt::format("option 'now' must be a date like '2024-01-01 00:00:00 +0000', got '{}'", now));
+      now_ = epoch_seconds(*d);
+    }
+  }
+  void check(const Document& doc, Emitter& emit) const override {
+    if (future_ || !doc.is_post() || !doc.front_matter.ok()) return;
+    const long long now = now_ ? *now_
+                               : std::chrono::duration_cast<std::chrono::seconds>(
+                                     std::chrono::system_clock::now().time_since_epoch())
+                                     .count();
+    if (const auto* key = doc.front_matter.find("date")) {
+      if (!key->value.IsScalar()) return;
+      const auto d = read_post_date(key->value.Scalar());
+      if (!d || !calendar_problem(*d).empty()) return;  // front-matter/date-* report it
+      if (epoch_seconds(*d) <= now) return;
+      const auto [b, e] = value_span(doc, *key);
+      emit.report(b, e, fmt::format("post is dated {}, in the future: Jekyll will not publish it until then (unless "
+                                    "the site sets `future: true`)",
+                                    key->value.Scalar()));
+      return;
+    }
+    const std::string_view name = doc.file_name();
+    if (name.size() < 10) return;
+    const auto d = read_post_date(name.substr(0, 10));
+    if (!d || !calendar_problem(*d).empty() || epoch_seconds(*d) <= now) return;
+    emit.report(doc.front_matter.open_offset, doc.front_matter.open_offset + 3,
+                fmt::format("the file name dates the post {}, in the future: Jekyll will not publish it until then",
+                            name.substr(0, 10)));
+  }
+
+ private:
+  bool future_ = false;
+  std::optional<long long> now_;
+};
+
+}  // namespace
+std::unique_ptr<Check> make_jekyll_future_date() { return std::make_unique<FutureDate>(); }
+}  // namespace al::checks

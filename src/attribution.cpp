@@ -1,0 +1,338 @@
+#include "archive_lint/attribution.hpp"
+
+#include <fmt/format.h>
+
+#include <set>
+#include <stdexcept>
+
+#include "archive_lint/config.hpp"
+#include "archive_lint/text.hpp"
+
+namespace al {
+
+namespace {
+
+std::string at(const std::string& file, const YAML::Node& node) {
+  const auto mark = node.Mark();
+  if (mark.is_null() || mark.line < 0) return file;
+  return fmt::format("{}:{}:{}", file, mark.line + 1, mark.column + 1);
+}
+
+[[noreturn]] void fail(const std::string& file, const YAML::Node& node, const std::string& message) {
+  throw ConfigError(fmt::format("{}: {}", at(file, node), message));
+}
+
+void known_keys(const std::string& file, const YAML::Node& map, const char* where, const std::set<std::string>& keys) {
+  for (auto it = map.begin(); it != map.end(); ++it) {
+    const std::string key = it->first.IsScalar() ? it->first.Scalar() : std::string("?");
+    if (keys.count(key)) continue;
+    std::string list;
+    for (const auto& k : keys) list += (list.empty() ? "" : ", ") + k;
+    fail(file, it->first, fmt::format("unknown key '{}.{}' (known: {})", where, key, list));
+  }
+}
+
+std::string scalar(const std::string& file, const YAML::Node& node, const std::string& what) {
+  if (!node.IsScalar()) fail(file, node, fmt::format("'{}' must be a string", what));
+  return node.Scalar();
+}
+
+bool boolean(const std::string& file, const YAML::Node& node, const std::string& what) {
+  bool v = false;
+  if (!node.IsScalar() || !YAML::convert<bool>::decode(node, v)) fail(file, node, fmt::format("'{}' must be true or false", what));
+  return v;
+}
+
+bool is_none(const YAML::Node& node) {
+  if (!node.IsDefined() || node.IsNull()) return true;
+  if (!node.IsScalar()) return false;
+  const std::string v = to_lower_ascii(node.Scalar());
+  return v == "none" || v == "off" || v == "false";
+}
+
+std::string regex_escape(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (std::string_view(R"(\^$.|?*+()[]{}/-)").find(c) != std::string_view::npos) out.push_back('\\');
+    out.push_back(c);
+  }
+  return out;
+}
+
+Template compile_template(const std::string& file, const YAML::Node& node, const std::string& what,
+                          const std::set<std::string>& allowed, bool need_placeholder) {
+  Template t;
+  t.text = scalar(file, node, what);
+  std::string re = "^";
+  std::size_t i = 0;
+  bool in_prefix = true;
+  while (i < t.text.size()) {
+    const std::size_t open = t.text.find('{', i);
+    if (open == std::string::npos) {
+      re += regex_escape(std::string_view(t.text).substr(i));
+      if (in_prefix) t.prefix += t.text.substr(i);
+      break;
+    }
+    const std::size_t close = t.text.find('}', open);
+    if (close == std::string::npos) fail(file, node, fmt::format("'{}': unclosed '{{' in template '{}'", what, t.text));
+    const std::string name = t.text.substr(open + 1, close - open - 1);
+    if (!allowed.count(name)) {
+      std::string list;
+      for (const auto& a : allowed) list += (list.empty() ? "{" : ", {") + a + "}";
+      fail(file, node, fmt::format("'{}': unknown placeholder '{{{}}}' in '{}' (allowed: {})", what, name, t.text, list));
+    }
+    re += regex_escape(std::string_view(t.text).substr(i, open - i));
+    if (in_prefix) t.prefix += t.text.substr(i, open - i);
+    in_prefix = false;
+    // A category is one path segment; a source is any non-empty text.
+    re += name == "category" ? "([^/?#]+)" : "(.+)";
+    t.placeholders.push_back(name);
+    i = close + 1;
+  }
+  re += "$";
+  if (need_placeholder && t.placeholders.empty())
+    fail(file, node, fmt::format("'{}': template '{}' has no placeholder", what, t.text));
+  try {
+    t.re = std::regex(re, std::regex::ECMAScript | std::regex::optimize);
+  } catch (const std::regex_error& e) {
+    fail(file, node, fmt::format("'{}': cannot compile template '{}': {}", what, t.text, e.what()));
+  }
+  return t;
+}
+
+MarkerRule compile_marker(const std::string& file, const YAML::Node& node) {
+  MarkerRule m;
+  const YAML::Node pattern = node["pattern"];
+  if (!pattern.IsDefined()) fail(file, node, "'attribution.marker' needs a 'pattern' with a (?<source>...) capture");
+  m.pattern = scalar(file, pattern, "attribution.marker.pattern");
+  std::map<std::string, std::size_t> groups;
+  std::string translated;
+  try {
+    translated = translate_named_groups(m.pattern, groups);
+  } catch (const std::invalid_argument& e) {
+    fail(file, pattern, fmt::format("'attribution.marker.pattern': {}", e.what()));
+  }
+  const auto source = groups.find("source");
+  if (source == groups.end())
+    fail(file, pattern, fmt::format("'attribution.marker.pattern' has no named capture (?<source>...): '{}'", m.pattern));
+  m.source_group = source->second;
+  try {
+    m.re = std::regex(translated, std::regex::ECMAScript | std::regex::optimize);
+  } catch (const std::regex_error& e) {
+    fail(file, pattern, fmt::format("'attribution.marker.pattern' is not a valid regular expression: {}", e.what()));
+  }
+  if (const YAML::Node element = node["element"]; element.IsDefined() && !element.IsNull()) {
+    m.element = scalar(file, element, "attribution.marker.element");
+    std::size_t dot = m.element.find('.');
+    m.element_tag = to_lower_ascii(m.element.substr(0, dot));
+    auto valid_name = [](std::string_view s) {
+      if (s.empty()) return false;
+      for (char c : s) {
+        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_')) return false;
+      }
+      return true;
+    };
+    if (!valid_name(m.element_tag))
+      fail(file, element, fmt::format("'attribution.marker.element' must look like 'tag' or 'tag.class', got '{}'", m.element));
+    while (dot != std::string::npos) {
+      const std::size_t next = m.element.find('.', dot + 1);
+      std::string cls = m.element.substr(dot + 1, next == std::string::npos ? std::string::npos : next - dot - 1);
+      if (!valid_name(cls))
+        fail(file, element, fmt::format("'attribution.marker.element' must look like 'tag' or 'tag.class', got '{}'", m.element));
+      m.element_classes.push_back(std::move(cls));
+      dot = next;
+    }
+  }
+  if (const YAML::Node count = node["count"]; count.IsDefined() && !count.IsNull()) {
+    long v = 0;
+    if (!count.IsScalar() || !YAML::convert<long>::decode(count, v) || v < 1 || v > 100)
+      fail(file, count, "'attribution.marker.count' must be an integer from 1 to 100");
+    m.count = v;
+  }
+  if (const YAML::Node position = node["position"]; position.IsDefined() && !position.IsNull()) {
+    const std::string v = scalar(file, position, "attribution.marker.position");
+    if (v == "end") m.at_end = true;
+    else if (v == "any") m.at_end = false;
+    else fail(file, position, fmt::format("'attribution.marker.position' must be end or any, got '{}'", v));
+  }
+  return m;
+}
+
+CategoryRule compile_category(const std::string& file, const std::string& name, const YAML::Node& node) {
+  CategoryRule c;
+  if (!node.IsMap()) fail(file, node, fmt::format("'attribution.categories.{}' must be a mapping", name));
+  known_keys(file, node, ("attribution.categories." + name).c_str(), {"marker", "require_source_link"});
+  if (const YAML::Node marker = node["marker"]; marker.IsDefined()) {
+    if (is_none(marker)) c.marker = false;
+    else if (marker.IsScalar() && (marker.Scalar() == "required" || marker.Scalar() == "true")) c.marker = true;
+    else fail(file, marker, fmt::format("'attribution.categories.{}.marker' must be none or required", name));
+  }
+  if (const YAML::Node r = node["require_source_link"]; r.IsDefined() && !r.IsNull())
+    c.require_source_link = boolean(file, r, "attribution.categories." + name + ".require_source_link");
+  return c;
+}
+
+}  // namespace
+
+bool Template::match(std::string_view input, std::map<std::string, std::string>* values) const {
+  std::match_results<std::string_view::const_iterator> m;
+  if (!std::regex_match(input.begin(), input.end(), m, re)) return false;
+  if (values) {
+    for (std::size_t i = 0; i < placeholders.size(); ++i) (*values)[placeholders[i]] = m[i + 1].str();
+  }
+  return true;
+}
+
+std::string Template::expand(const std::map<std::string, std::string>& values) const {
+  std::string out;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const std::size_t open = text.find('{', i);
+    const std::size_t close = open == std::string::npos ? std::string::npos : text.find('}', open);
+    if (close == std::string::npos) {
+      out += text.substr(i);
+      break;
+    }
+    out += text.substr(i, open - i);
+    const auto it = values.find(text.substr(open + 1, close - open - 1));
+    out += it == values.end() ? text.substr(open, close - open + 1) : it->second;
+    i = close + 1;
+  }
+  return out;
+}
+
+std::string translate_named_groups(std::string_view pattern, std::map<std::string, std::size_t>& groups) {
+  std::string out;
+  std::size_t group = 0;
+  bool in_class = false;
+  for (std::size_t i = 0; i < pattern.size(); ++i) {
+    const char c = pattern[i];
+    if (c == '\\') {
+      out.push_back(c);
+      if (i + 1 < pattern.size()) out.push_back(pattern[++i]);
+      continue;
+    }
+    if (in_class) {
+      if (c == ']') in_class = false;
+      out.push_back(c);
+      continue;
+    }
+    if (c == '[') {
+      in_class = true;
+      out.push_back(c);
+      if (i + 1 < pattern.size() && pattern[i + 1] == '^') out.push_back(pattern[++i]);
+      if (i + 1 < pattern.size() && pattern[i + 1] == ']') out.push_back(pattern[++i]);
+      continue;
+    }
+    if (c != '(') {
+      out.push_back(c);
+      continue;
+    }
+    if (i + 1 < pattern.size() && pattern[i + 1] == '?') {
+      const std::string_view rest = pattern.substr(i + 2);
+      if (rest.substr(0, 2) == "<=" || rest.substr(0, 2) == "<!")
+        throw std::invalid_argument("lookbehind (?<= and (?<! is not supported by std::regex");
+      if ((rest.substr(0, 1) == "<" || rest.substr(0, 2) == "P<")) {
+        const std::size_t name_begin = rest[0] == 'P' ? 2 : 1;
+        const std::size_t close = rest.find('>', name_begin);
+        if (close == std::string_view::npos) throw std::invalid_argument("unterminated group name after (?<");
+        const std::string name(rest.substr(name_begin, close - name_begin));
+        if (name.empty()) throw std::invalid_argument("empty group name in (?<>...)");
+        ++group;
+        if (!groups.emplace(name, group).second)
+          throw std::invalid_argument(fmt::format("group name '{}' is used twice", name));
+        out.push_back('(');
+        i += 2 + close;  // skip "?<name>"
+        continue;
+      }
+      if (rest.substr(0, 1) == ":" || rest.substr(0, 1) == "=" || rest.substr(0, 1) == "!") {
+        out.push_back(c);
+        continue;
+      }
+      throw std::invalid_argument(fmt::format("unsupported group syntax '(?{}'", rest.substr(0, 1)));
+    }
+    ++group;
+    out.push_back(c);
+  }
+  return out;
+}
+
+std::vector<std::string> front_matter_words(const YAML::Node& value) {
+  std::vector<std::string> out;
+  auto split = [&](std::string_view s) {
+    std::size_t i = 0;
+    while (i < s.size()) {
+      while (i < s.size() && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r')) ++i;
+      std::size_t j = i;
+      while (j < s.size() && !(s[j] == ' ' || s[j] == '\t' || s[j] == '\n' || s[j] == '\r')) ++j;
+      if (j > i) out.emplace_back(s.substr(i, j - i));
+      i = j;
+    }
+  };
+  if (!value.IsDefined() || value.IsNull()) return out;
+  if (value.IsScalar()) {
+    split(value.Scalar());
+  } else if (value.IsSequence()) {
+    for (const auto& item : value) {
+      if (item.IsScalar()) {
+        const auto t = trim(item.Scalar());
+        if (!t.empty()) out.emplace_back(t);
+      }
+    }
+  }
+  return out;
+}
+
+CategoryRule AttributionRules::for_categories(const std::vector<std::string>& names) const {
+  for (const auto& n : names) {
+    if (auto it = categories.find(n); it != categories.end()) return it->second;
+  }
+  return CategoryRule{};
+}
+
+void validate_attribution(const YAML::Node& node, const std::string& file) {
+  (void)compile_attribution(node, file);
+}
+
+AttributionRules compile_attribution(const YAML::Node& node, const std::string& file) {
+  AttributionRules rules;
+  if (!node.IsDefined() || node.IsNull()) return rules;
+  if (!node.IsMap()) fail(file, node, "'attribution' must be a mapping (marker, agree, require_source_link, categories)");
+  known_keys(file, node, "attribution", {"marker", "agree", "require_source_link", "categories"});
+  rules.configured = true;
+  if (const YAML::Node marker = node["marker"]; marker.IsDefined() && !is_none(marker)) {
+    if (!marker.IsMap()) fail(file, marker, "'attribution.marker' must be a mapping or none");
+    known_keys(file, marker, "attribution.marker", {"pattern", "element", "count", "position"});
+    rules.marker = compile_marker(file, marker);
+  }
+  if (const YAML::Node agree = node["agree"]; agree.IsDefined() && !agree.IsNull()) {
+    if (!agree.IsMap()) fail(file, agree, "'attribution.agree' must be a mapping");
+    known_keys(file, agree, "attribution.agree", {"tags", "backlink_text", "backlink_url"});
+    if (const YAML::Node t = agree["tags"]; t.IsDefined() && !t.IsNull())
+      rules.tags = compile_template(file, t, "attribution.agree.tags", {"source"}, true);
+    if (const YAML::Node t = agree["backlink_text"]; t.IsDefined() && !t.IsNull())
+      rules.backlink_text = compile_template(file, t, "attribution.agree.backlink_text", {"source"}, true);
+    if (const YAML::Node t = agree["backlink_url"]; t.IsDefined() && !t.IsNull()) {
+      if (t.IsScalar()) {
+        rules.backlink_url.push_back(compile_template(file, t, "attribution.agree.backlink_url", {"category", "source"}, true));
+      } else if (t.IsSequence()) {
+        for (const auto& item : t)
+          rules.backlink_url.push_back(compile_template(file, item, "attribution.agree.backlink_url", {"category", "source"}, true));
+      } else {
+        fail(file, t, "'attribution.agree.backlink_url' must be a template or a list of templates");
+      }
+    }
+  }
+  if (const YAML::Node r = node["require_source_link"]; r.IsDefined() && !r.IsNull())
+    rules.require_source_link = boolean(file, r, "attribution.require_source_link");
+  if (const YAML::Node cats = node["categories"]; cats.IsDefined() && !cats.IsNull()) {
+    if (!cats.IsMap()) fail(file, cats, "'attribution.categories' must map category names to rules");
+    for (auto it = cats.begin(); it != cats.end(); ++it) {
+      const std::string name = scalar(file, it->first, "attribution.categories key");
+      rules.categories[name] = compile_category(file, name, it->second);
+    }
+  }
+  return rules;
+}
+
+}  // namespace al

@@ -1,0 +1,409 @@
+// attribution/*, archive/* and jekyll/* rules: fixtures run through the whole
+// pipeline (per-file checks, then the archive stage), attribution recall and
+// precision over gen-archive, pre-commit runs against a large archive with the
+// index cache, and config validation of the `attribution:` block.
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <string>
+#include <unistd.h>
+#include <vector>
+
+#include "archive_lint/archive.hpp"
+#include "archive_lint/attribution.hpp"
+#include "archive_lint/config.hpp"
+#include "archive_lint/io.hpp"
+#include "archive_lint/registry.hpp"
+#include "archive_lint/runner.hpp"
+
+using namespace al;
+namespace fs = std::filesystem;
+
+namespace {
+
+fs::path scratch(const std::string& name) {
+  const fs::path dir = fs::temp_directory_path() / ("archive-lint-attr-" + std::to_string(::getpid())) / name;
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+std::string slurp_file(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+void spit(const fs::path& p, const std::string& text) {
+  fs::create_directories(p.parent_path());
+  std::ofstream out(p, std::ios::binary);
+  out << text;
+}
+
+struct Run {
+  RunResult result;
+  ArchiveStageStats stage;
+};
+
+// The whole `check` pipeline on `paths`, with the config at root/.archive-lint.yml.
+Run run_pipeline(const fs::path& root, const std::vector<std::string>& paths, const std::string& config_text = "extends: news-archive\n") {
+  spit(root / ".archive-lint.yml", config_text);
+  const Config config = load_config(root / ".archive-lint.yml", root);
+  const auto checks = instantiate_checks(config);
+  std::vector<std::string> missing;
+  const auto files = collect_files(paths, config, missing);
+  REQUIRE(missing.empty());
+  Run run;
+  run.result = run_checks(files, checks, 2);
+  run.stage = run_archive_stage(files, checks, config, 2, run.result);
+  return run;
+}
+
+std::string describe(const Diagnostic& d) {
+  return d.path + " " + d.rule_id + " " + std::to_string(d.start.line) + ":" + std::to_string(d.start.column) + " " + d.message;
+}
+
+bool good_name(const std::string& name) {
+  // `good-x.md` or `YYYY-MM-DD-good-x.md`
+  return name.rfind("good-", 0) == 0 || (name.size() > 11 && name.compare(11, 5, "good-") == 0);
+}
+
+struct Row {
+  std::string file, rule;
+  std::uint32_t line = 0, column = 0;
+};
+
+std::vector<Row> read_rows(const fs::path& tsv) {
+  std::vector<Row> rows;
+  std::ifstream in(tsv);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    std::istringstream s(line);
+    Row r;
+    std::string l, c;
+    std::getline(s, r.file, '\t');
+    std::getline(s, r.rule, '\t');
+    std::getline(s, l, '\t');
+    std::getline(s, c, '\t');
+    r.line = static_cast<std::uint32_t>(std::stoul(l));
+    r.column = static_cast<std::uint32_t>(std::stoul(c));
+    rows.push_back(r);
+  }
+  return rows;
+}
+
+struct Defect {
+  std::string family, kind;
+  std::uint32_t first = 0, last = 0;
+};
+
+std::map<std::string, Defect> read_manifest(const fs::path& file) {
+  std::map<std::string, Defect> out;
+  std::ifstream in(file);
+  std::string line;
+  std::getline(in, line);
+  while (std::getline(in, line)) {
+    std::istringstream row(line);
+    std::string path, first, last;
+    Defect d;
+    std::getline(row, path, '\t');
+    std::getline(row, d.family, '\t');
+    std::getline(row, d.kind, '\t');
+    std::getline(row, first, '\t');
+    std::getline(row, last, '\t');
+    d.first = static_cast<std::uint32_t>(std::stoul(first));
+    d.last = static_cast<std::uint32_t>(std::stoul(last));
+    out[path] = d;
+  }
+  return out;
+}
+
+// A clean post in the news-archive conventions; `n` makes it unique.
+std::string news_post(int n, const std::string& source_url) {
+  return "---\nlayout: post\ntitle: \"第" + std::to_string(n) + "篇报道\"\ndate: 2021-03-04 10:00:00 +0800\n"
+         "categories: kejiribao\ntags: 科技日报新闻\n---\n<p>正文。</p>\n <p class=\"em_media\">（文章来源：科技日报）</p>\n\n<" +
+         source_url + ">\n\n[返回科技日报新闻](//finews.withounder.com/category/kejiribao.html)｜[返回首页](//finews.withounder.com/)\n";
+}
+
+std::string code_url(int n) {
+  return "http://finews.zning.xyz/html_News/NewsShare.html?infoCode=NW2021030400000" + std::to_string(10000 + n);
+}
+
+}  // namespace
+
+TEST_CASE("attribution, archive and jekyll fixtures get exactly the expected findings", "[fixtures][attribution][archive][jekyll]") {
+  const fs::path fixtures = fs::path(ARCHIVE_LINT_SOURCE_DIR) / "tests" / "fixtures";
+  std::size_t cases = 0, files_checked = 0;
+  for (const char* family : {"attribution", "archive", "jekyll"}) {
+    for (const auto& entry : fs::directory_iterator(fixtures / family)) {
+      if (!entry.is_directory()) continue;
+      ++cases;
+      const std::string case_name = std::string(family) + "/" + entry.path().filename().string();
+      REQUIRE(find_check(case_name) != nullptr);
+      const fs::path root = scratch("fixture-" + std::string(family) + "-" + entry.path().filename().string());
+      fs::copy(entry.path() / "_posts", root / "_posts", fs::copy_options::recursive);
+      const Run run = run_pipeline(root, {(root / "_posts").string()});
+      const auto rows = read_rows(entry.path() / "expected.tsv");
+      bool own_rule = false;
+      for (const auto& r : rows) own_rule |= r.rule == case_name;
+      INFO("case " << case_name);
+      CHECK(own_rule);
+      std::set<std::string> names;
+      for (const auto& f : fs::directory_iterator(root / "_posts")) names.insert("_posts/" + f.path().filename().string());
+      files_checked += names.size();
+      CHECK(std::any_of(names.begin(), names.end(), [](const std::string& n) { return good_name(n.substr(7)); }));
+      std::vector<bool> used(run.result.diagnostics.size(), false);
+      for (const auto& r : rows) {
+        INFO("expected " << r.file << " " << r.rule << " " << r.line << ":" << r.column);
+        CHECK_FALSE(good_name(r.file.substr(7)));
+        bool matched = false;
+        for (std::size_t i = 0; i < run.result.diagnostics.size() && !matched; ++i) {
+          const auto& d = run.result.diagnostics[i];
+          if (used[i] || d.path != r.file || d.rule_id != r.rule || d.start.line != r.line || d.start.column != r.column) continue;
+          used[i] = matched = true;
+        }
+        CHECK(matched);
+      }
+      for (std::size_t i = 0; i < used.size(); ++i) {
+        INFO("unexpected finding: " << describe(run.result.diagnostics[i]));
+        CHECK(used[i]);
+      }
+      // Every broken file is named in expected.tsv.
+      for (const auto& n : names) {
+        if (good_name(n.substr(7))) continue;
+        INFO("broken fixture without rows: " << n);
+        CHECK(std::any_of(rows.begin(), rows.end(), [&](const Row& r) { return r.file == n; }));
+      }
+    }
+  }
+  CHECK(cases == 12);
+  CHECK(files_checked > 60);
+}
+
+TEST_CASE("attribution messages quote both values", "[attribution]") {
+  const fs::path fixtures = fs::path(ARCHIVE_LINT_SOURCE_DIR) / "tests" / "fixtures" / "attribution";
+  const fs::path root = scratch("messages");
+  fs::copy(fixtures / "source-mismatch" / "_posts", root / "_posts", fs::copy_options::recursive);
+  fs::copy(fixtures / "backlink-mismatch" / "_posts", root / "_posts", fs::copy_options::recursive | fs::copy_options::skip_existing);
+  const Run run = run_pipeline(root, {(root / "_posts").string()});
+  bool saw_source = false, saw_back = false;
+  for (const auto& d : run.result.diagnostics) {
+    if (d.path == "_posts/2022-01-20-other-paper.md" && d.rule_id == "attribution/source-mismatch") {
+      saw_source = true;
+      CHECK(d.message.find("'新华社'") != std::string::npos);
+      CHECK(d.message.find("'科技日报新闻'") != std::string::npos);
+    }
+    if (d.rule_id == "attribution/backlink-mismatch" && d.path == "_posts/2022-01-20-wrong-category-url.md") {
+      saw_back = true;
+      CHECK(d.message.find("'renminribao'") != std::string::npos);
+      CHECK(d.message.find("'kejiribao'") != std::string::npos);
+    }
+  }
+  CHECK(saw_source);
+  CHECK(saw_back);
+}
+
+TEST_CASE("attribution recall and precision over gen-archive", "[attribution][recall]") {
+  const fs::path tool = ARCHIVE_LINT_SOURCE_DIR "/../shared/tools/gen-archive";
+  if (!fs::exists(tool)) {
+    WARN("gen-archive not found at " << tool.string() << "; skipping");
+    return;
+  }
+  std::size_t injected = 0, found = 0, false_positives = 0, clean_findings = 0, repeated = 0;
+  std::ostringstream problems;
+  for (int seed = 1; seed <= 5; ++seed) {
+    const fs::path out = scratch("recall-" + std::to_string(seed));
+    const std::string cmd = "python3 '" + tool.string() + "' '" + out.string() + "' --posts 2000 --seed " +
+                            std::to_string(seed) + " > /dev/null";
+    REQUIRE(std::system(cmd.c_str()) == 0);
+    const auto manifest = read_manifest(out / "manifest.tsv");
+    const Run run = run_pipeline(out, {(out / "_posts").string()});
+    std::map<std::string, std::size_t> hits;
+    for (const auto& d : run.result.diagnostics) {
+      const bool attribution = d.rule_id.rfind("attribution/", 0) == 0;
+      const auto it = manifest.find(d.path);
+      if (it == manifest.end()) {
+        ++clean_findings;  // any family on a clean post
+        problems << "clean post: " << describe(d) << "\n";
+        continue;
+      }
+      if (!attribution) continue;
+      if (it->second.family == "attribution" && d.start.line >= it->second.first && d.start.line <= it->second.last) {
+        ++hits[d.path];
+      } else {
+        ++false_positives;
+        problems << "false positive: " << describe(d) << " (" << it->second.family << "/" << it->second.kind << ")\n";
+      }
+    }
+    for (const auto& [path, defect] : manifest) {
+      if (defect.family != "attribution") continue;
+      ++injected;
+      const auto h = hits.find(path);
+      if (h == hits.end()) {
+        problems << "missed: " << path << " " << defect.kind << "\n";
+        continue;
+      }
+      ++found;
+      if (h->second > 1) {
+        ++repeated;
+        problems << "reported " << h->second << " times: " << path << "\n";
+      }
+    }
+  }
+  INFO(problems.str());
+  INFO("attribution: " << found << "/" << injected << " found, " << false_positives << " false positives");
+  CHECK(injected > 100);
+  CHECK(found == injected);
+  CHECK(false_positives == 0);
+  CHECK(repeated == 0);
+  CHECK(clean_findings == 0);
+}
+
+TEST_CASE("pre-commit run on one file finds its duplicate elsewhere in a large archive", "[archive][precommit]") {
+  const fs::path root = scratch("precommit");
+  for (int n = 0; n < 2000; ++n) spit(root / "_posts" / ("2021-03-04-post" + std::to_string(n) + ".md"), news_post(n, code_url(n)));
+  // The new post reposts article 1234 again.
+  const fs::path added = root / "_posts" / "2021-03-05-repost.md";
+  spit(added, news_post(5000, code_url(1234)));
+  spit(root / ".archive-lint.yml", "extends: news-archive\n");
+
+  const std::string cmd = std::string("cd '") + root.string() + "' && '" + ARCHIVE_LINT_BINARY +
+                          "' check --format json _posts/2021-03-05-repost.md > out.json 2> err.txt";
+  auto run_cli = [&] { return WEXITSTATUS(std::system(cmd.c_str())); };
+  CHECK(run_cli() == 1);
+  std::string out = slurp_file(root / "out.json");
+  INFO(out);
+  CHECK(out.find("archive/duplicate-post") != std::string::npos);
+  CHECK(out.find("_posts/2021-03-04-post1234.md") != std::string::npos);
+  CHECK(out.find("\"path\": \"_posts/2021-03-04-post1234.md\"") == std::string::npos);  // reported only on the file given
+  const fs::path cache = archive_cache_path(root);
+  REQUIRE(fs::exists(cache));
+
+  // Warm: the cache answers for every other post.
+  const Run warm = run_pipeline(root, {added.string()});
+  CHECK(warm.stage.indexed == 2001);
+  CHECK(warm.stage.cache_hits == 2000);
+  CHECK(warm.stage.parsed == 0);
+  CHECK(warm.stage.warnings.empty());
+
+  // An edited post is re-read; a corrupt cache is a warning and is rebuilt.
+  spit(root / "_posts" / "2021-03-04-post7.md", news_post(7, code_url(1234)));
+  const Run edited = run_pipeline(root, {added.string()});
+  CHECK(edited.stage.parsed == 1);
+  std::size_t dup = 0;
+  for (const auto& d : edited.result.diagnostics) dup += d.rule_id == "archive/duplicate-post";
+  CHECK(dup == 2);  // the post points at both others
+
+  spit(cache, "# archive-lint post index v1\ngarbage\twithout\tenough fields\n");
+  const Run rebuilt = run_pipeline(root, {added.string()});
+  REQUIRE(rebuilt.stage.warnings.size() == 1);
+  CHECK(rebuilt.stage.warnings[0].find("corrupt") != std::string::npos);
+  CHECK(rebuilt.stage.parsed == 2001 - 1);
+  std::vector<PostRecord> records;
+  CHECK(parse_index(slurp_file(cache), root, records));
+  CHECK(records.size() == 2001);
+}
+
+TEST_CASE("the index cache round-trips values with tabs, newlines and backslashes", "[archive]") {
+  PostRecord r;
+  r.filesystem_path = "/site/_posts/2022-01-20-a\tb.md";
+  r.size = 42;
+  r.mtime_ns = 1234567890123;
+  r.front_matter_ok = true;
+  r.published = false;
+  r.title = "a\\b\nc";
+  r.date = "2022-01-20 13:12:24 +0800";
+  r.categories = {"x", "y z"};
+  r.source_url = "http://e.com/?a=1\tb";
+  r.info_code = "NW1";
+  r.slug = "a\tb";
+  r.title_line = 3;
+  r.source_line = 11;
+  std::vector<PostRecord> back;
+  REQUIRE(parse_index(serialize_index({r}, "/site"), "/site", back));
+  REQUIRE(back.size() == 1);
+  CHECK(back[0].filesystem_path == r.filesystem_path);
+  CHECK(back[0].title == r.title);
+  CHECK(back[0].categories == r.categories);
+  CHECK(back[0].source_url == r.source_url);
+  CHECK(back[0].published == false);
+  CHECK(back[0].mtime_ns == r.mtime_ns);
+  CHECK(back[0].source_line == 11);
+  CHECK_FALSE(parse_index("not a cache\n", "/site", back));
+  CHECK_FALSE(parse_index(std::string(serialize_index({r}, "/site")).substr(0, 60), "/site", back));
+}
+
+TEST_CASE("named captures are translated to numbered groups", "[attribution][config]") {
+  std::map<std::string, std::size_t> groups;
+  CHECK(translate_named_groups("（文章来源：(?<source>[^）]+)）", groups) == "（文章来源：([^）]+)）");
+  CHECK(groups.at("source") == 1);
+  groups.clear();
+  CHECK(translate_named_groups(R"((a)(?:b)\((?<source>[(]x)(?P<other>y))", groups) == R"((a)(?:b)\(([(]x)(y))");
+  CHECK(groups.at("source") == 2);
+  CHECK(groups.at("other") == 3);
+  CHECK_THROWS_AS(translate_named_groups("(?<=a)b", groups), std::invalid_argument);
+}
+
+TEST_CASE("bad attribution config is a ConfigError naming file and line", "[attribution][config]") {
+  auto error_of = [](const std::string& text) -> std::string {
+    try {
+      (void)parse_config(text, "site/.archive-lint.yml");
+    } catch (const ConfigError& e) {
+      return e.what();
+    }
+    return "";
+  };
+  const std::string no_source = error_of("attribution:\n  marker:\n    pattern: '来源：([^）]+)'\n");
+  CHECK(no_source.find("site/.archive-lint.yml:3:") != std::string::npos);
+  CHECK(no_source.find("(?<source>") != std::string::npos);
+  CHECK(error_of("attribution:\n  marker:\n    pattern: '(?<source>[a'\n").find(":3:") != std::string::npos);
+  CHECK(error_of("attribution:\n  marker:\n    pattern: '(?<source>a)'\n    count: 0\n").find(":4:") != std::string::npos);
+  CHECK(error_of("attribution:\n  marker:\n    pattern: '(?<source>a)'\n    element: 'p..x'\n").find(":4:") != std::string::npos);
+  CHECK(error_of("attribution:\n  marker:\n    pattern: '(?<source>a)'\n    position: middle\n").find("end or any") != std::string::npos);
+  CHECK(error_of("attribution:\n  agree:\n    tags: '{paper}新闻'\n").find("unknown placeholder '{paper}'") != std::string::npos);
+  CHECK(error_of("attribution:\n  agree:\n    backlink_url: ['//x/{category']\n").find(":3:") != std::string::npos);
+  CHECK(error_of("attribution:\n  colour: red\n").find("unknown key 'attribution.colour'") != std::string::npos);
+  CHECK(error_of("attribution:\n  categories:\n    emnews: {marker: sometimes}\n").find(":3:") != std::string::npos);
+  CHECK(error_of("attribution: [1]\n").find(":1:") != std::string::npos);
+  // A refinement of the preset: only the count changes; `none` switches the block off.
+  const Config refined = parse_config("extends: news-archive\nattribution:\n  marker:\n    count: 2\n", "c.yml");
+  CHECK(compile_attribution(refined.attribution, "c.yml").marker->count == 2);
+  CHECK(compile_attribution(refined.attribution, "c.yml").marker->pattern == "（文章来源：(?<source>[^）]+)）");
+  const Config off = parse_config("extends: news-archive\nattribution: none\n", "c.yml");
+  CHECK_FALSE(compile_attribution(off.attribution, "c.yml").configured);
+}
+
+TEST_CASE("archive rule options are validated", "[archive][config]") {
+  CHECK_THROWS_AS(instantiate_checks(parse_config("rules:\n  archive/duplicate-post:\n    match: [colour]\n", "c.yml")), ConfigError);
+  CHECK_THROWS_AS(instantiate_checks(parse_config("rules:\n  archive/permalink-collision:\n    utc_offset: eight\n", "c.yml")), ConfigError);
+  CHECK_THROWS_AS(instantiate_checks(parse_config("rules:\n  jekyll/future-date:\n    now: tomorrow\n", "c.yml")), ConfigError);
+  CHECK_NOTHROW(instantiate_checks(parse_config("rules:\n  archive/permalink-collision:\n    permalink: pretty\n    utc_offset: '+0800'\n", "c.yml")));
+}
+
+TEST_CASE("permalink collisions follow the configured pattern and time zone", "[archive]") {
+  const fs::path root = scratch("permalink");
+  // 07:30 +0800 is the previous day in UTC: distinct days as written, the same day in UTC.
+  auto post = [](const std::string& date, const std::string& slug_title) {
+    return "---\nlayout: post\ntitle: \"" + slug_title + "\"\ndate: " + date + "\ncategories: kejiribao\n---\n<p>x</p>\n";
+  };
+  spit(root / "_posts" / "2022-01-20-same.md", post("2022-01-20 07:30:00 +0800", "a"));
+  spit(root / "_posts" / "2022-01-19-same.md", post("2022-01-19 20:00:00 +0800", "b"));
+  auto collisions = [&](const std::string& config) {
+    const Run run = run_pipeline(root, {(root / "_posts").string()}, config);
+    std::size_t n = 0;
+    for (const auto& d : run.result.diagnostics) n += d.rule_id == "archive/permalink-collision";
+    return n;
+  };
+  CHECK(collisions("rules:\n  archive/permalink-collision: on\n") == 0);
+  CHECK(collisions("rules:\n  archive/permalink-collision:\n    utc_offset: '+0000'\n") == 2);
+  CHECK(collisions("rules:\n  archive/permalink-collision:\n    permalink: /:categories/:title.html\n") == 2);
+  spit(root / "_config.yml", "permalink: none\n");
+  CHECK(collisions("rules:\n  archive/permalink-collision: on\n") == 2);
+}
