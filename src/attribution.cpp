@@ -116,6 +116,7 @@ MarkerRule compile_marker(const std::string& file, const YAML::Node& node) {
   if (source == groups.end())
     fail(file, pattern, fmt::format("'attribution.marker.pattern' has no named capture (?<source>...): '{}'", m.pattern));
   m.source_group = source->second;
+  m.literal_prefix = regex_literal_prefix(translated);
   try {
     m.re = std::regex(translated, std::regex::ECMAScript | std::regex::optimize);
   } catch (const std::regex_error& e) {
@@ -333,6 +334,16 @@ AttributionRules compile_attribution(const YAML::Node& node, const std::string& 
     }
   }
   return rules;
+}
+
+std::string regex_literal_prefix(std::string_view pattern) {
+  if (pattern.find('|') != std::string_view::npos) return {};  // a match may start with either branch
+  static constexpr std::string_view kMeta = "\\^$.|?*+()[]{}";
+  std::size_t n = 0;
+  while (n < pattern.size() && kMeta.find(pattern[n]) == std::string_view::npos) ++n;
+  // A quantifier after the prefix applies to its last byte, which is then optional.
+  if (n > 0 && n < pattern.size() && std::string_view("?*{").find(pattern[n]) != std::string_view::npos) --n;
+  return std::string(pattern.substr(0, n));
 }
 
 }  // namespace al

@@ -407,3 +407,16 @@ TEST_CASE("permalink collisions follow the configured pattern and time zone", "[
   spit(root / "_config.yml", "permalink: none\n");
   CHECK(collisions("rules:\n  archive/permalink-collision: on\n") == 2);
 }
+
+TEST_CASE("attribution: the literal prefix that speeds up marker search is conservative", "[attribution]") {
+  CHECK(al::regex_literal_prefix("（文章来源：([^）]+)）") == "（文章来源：");
+  CHECK(al::regex_literal_prefix("Source: (.+)") == "Source: ");
+  CHECK(al::regex_literal_prefix("abc?d") == "ab");          // c is optional
+  CHECK(al::regex_literal_prefix("ab*") == "a");
+  CHECK(al::regex_literal_prefix("ab{0,2}") == "a");
+  CHECK(al::regex_literal_prefix("ab+") == "ab");            // b is still required once
+  CHECK(al::regex_literal_prefix("来源|出处：(.+)").empty());  // either branch may start a match
+  CHECK(al::regex_literal_prefix("^x").empty());
+  CHECK(al::regex_literal_prefix("\\(x\\)").empty());
+  CHECK(al::regex_literal_prefix("(x)").empty());
+}

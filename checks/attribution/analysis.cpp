@@ -72,9 +72,22 @@ std::vector<std::string> start_tag_classes(std::string_view view, std::size_t lt
 std::optional<Marker> search_marker(const Document& doc, const MarkerRule& rule, std::size_t begin, std::size_t end) {
   const std::string_view text(doc.bytes);
   std::match_results<std::string_view::const_iterator> m;
-  const auto first = text.begin() + static_cast<std::ptrdiff_t>(begin);
   const auto last = text.begin() + static_cast<std::ptrdiff_t>(end);
-  if (!std::regex_search(first, last, m, rule.re)) return std::nullopt;
+  if (rule.literal_prefix.empty()) {
+    if (!std::regex_search(text.begin() + static_cast<std::ptrdiff_t>(begin), last, m, rule.re)) return std::nullopt;
+  } else {
+    std::size_t at = begin;
+    // The leftmost match starts at an occurrence of the prefix: try each in turn.
+    for (;;) {
+      at = text.substr(0, end).find(rule.literal_prefix, at);
+      if (at == std::string_view::npos) return std::nullopt;
+      auto flags = std::regex_constants::match_continuous;
+      if (at > 0) flags |= std::regex_constants::match_prev_avail;
+      if (std::regex_search(text.begin() + static_cast<std::ptrdiff_t>(at), last, m, rule.re, flags)) break;
+      ++at;
+    }
+    begin = at;  // the positions in m are relative to where the search started
+  }
   Marker marker;
   marker.begin = begin + static_cast<std::size_t>(m.position(0));
   marker.end = marker.begin + static_cast<std::size_t>(m.length(0));

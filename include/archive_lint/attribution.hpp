@@ -31,12 +31,20 @@ struct MarkerRule {
   std::string pattern;        // as written, with (?<source>...)
   std::regex re;              // translated to ECMAScript with numbered groups
   std::size_t source_group = 0;
+  // Bytes every match starts with (empty when the pattern has none, e.g. an
+  // alternation): the search jumps between its occurrences with find() and
+  // asks the regex only there, since std::regex is slow on whole bodies.
+  std::string literal_prefix;
   std::string element_tag;    // "p" for `p.em_media`; empty: anywhere in the body
   std::vector<std::string> element_classes;
   std::string element;        // as written
   long count = 1;             // required number of markers
   bool at_end = true;         // position: end
 };
+
+// The literal bytes every match of an ECMAScript pattern must begin with, or
+// "" when that cannot be known simply (alternation, anchors, escapes first).
+std::string regex_literal_prefix(std::string_view pattern);
 
 struct CategoryRule {
   bool marker = true;               // `marker: none` turns the marker off
