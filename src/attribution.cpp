@@ -301,6 +301,11 @@ AttributionRules compile_attribution(const YAML::Node& node, const std::string& 
   if (!node.IsMap()) fail(file, node, "'attribution' must be a mapping (marker, agree, require_source_link, categories)");
   known_keys(file, node, "attribution", {"marker", "agree", "require_source_link", "categories"});
   rules.configured = true;
+  {
+    YAML::Emitter canonical;
+    canonical << YAML::Flow << node;
+    rules.identity = canonical.c_str();
+  }
   if (const YAML::Node marker = node["marker"]; marker.IsDefined() && !is_none(marker)) {
     if (!marker.IsMap()) fail(file, marker, "'attribution.marker' must be a mapping or none");
     known_keys(file, marker, "attribution.marker", {"pattern", "element", "count", "position"});

@@ -238,6 +238,10 @@ Facts analyze(const Document& doc, const AttributionRules& rules) {
   return facts;
 }
 
+const Facts& analyze_once(const Document& doc, const AttributionRules& rules) {
+  return doc.derived<Facts>("attribution\n" + rules.identity, [&] { return analyze(doc, rules); });
+}
+
 void AttributionCheck::configure_shared(const Config& config) {
   rules_ = std::make_shared<AttributionRules>(
       compile_attribution(config.attribution, config.file.empty() ? std::string("<config>") : config.file.string()));

@@ -49,6 +49,8 @@ struct Facts {
 };
 
 Facts analyze(const Document& doc, const AttributionRules& rules);
+// The same, computed once per document and rules and shared by the six checks.
+const Facts& analyze_once(const Document& doc, const AttributionRules& rules);
 
 std::string quote_list(const std::vector<std::string>& items);
 

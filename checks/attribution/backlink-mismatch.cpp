@@ -22,7 +22,7 @@ class BacklinkMismatch final : public attribution::AttributionCheck {
     return m;
   }
   void check(const Document& doc, Emitter& emit) const override {
-    const auto facts = attribution::analyze(doc, *rules_);
+    const auto& facts = attribution::analyze_once(doc, *rules_);
     if (!facts.applies) return;
     for (const auto& b : facts.backlinks) {
       std::vector<std::string> problems;

@@ -21,7 +21,7 @@ class MarkerMissing final : public attribution::AttributionCheck {
     return m;
   }
   void check(const Document& doc, Emitter& emit) const override {
-    const auto facts = attribution::analyze(doc, *rules_);
+    const auto& facts = attribution::analyze_once(doc, *rules_);
     if (!facts.applies || !facts.marker_expected || !facts.markers.empty()) return;
     const MarkerRule& rule = *rules_->marker;
     if (facts.stray) {

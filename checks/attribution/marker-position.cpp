@@ -20,7 +20,7 @@ class MarkerPosition final : public attribution::AttributionCheck {
     return m;
   }
   void check(const Document& doc, Emitter& emit) const override {
-    const auto facts = attribution::analyze(doc, *rules_);
+    const auto& facts = attribution::analyze_once(doc, *rules_);
     if (!facts.applies || !facts.marker_expected || facts.markers.empty() || !rules_->marker->at_end) return;
     const auto& last = facts.markers.back();
     // Everything after the marker's element must be navigation: links with

@@ -19,7 +19,7 @@ class MarkerRepeated final : public attribution::AttributionCheck {
     return m;
   }
   void check(const Document& doc, Emitter& emit) const override {
-    const auto facts = attribution::analyze(doc, *rules_);
+    const auto& facts = attribution::analyze_once(doc, *rules_);
     if (!facts.applies || !facts.marker_expected) return;
     const long allowed = rules_->marker->count;
     if (static_cast<long>(facts.markers.size()) <= allowed) return;

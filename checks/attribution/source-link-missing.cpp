@@ -19,7 +19,7 @@ class SourceLinkMissing final : public attribution::AttributionCheck {
     return m;
   }
   void check(const Document& doc, Emitter& emit) const override {
-    const auto facts = attribution::analyze(doc, *rules_);
+    const auto& facts = attribution::analyze_once(doc, *rules_);
     if (!facts.applies || facts.has_source_link) return;
     const bool required = facts.category.require_source_link.value_or(rules_->require_source_link);
     if (!required) return;

@@ -20,7 +20,7 @@ class SourceMismatch final : public attribution::AttributionCheck {
     return m;
   }
   void check(const Document& doc, Emitter& emit) const override {
-    const auto facts = attribution::analyze(doc, *rules_);
+    const auto& facts = attribution::analyze_once(doc, *rules_);
     if (!facts.applies || !rules_->tags || !facts.has_tags_key || facts.tags.empty() || facts.tags_duplicated) return;
     for (const auto& marker : facts.markers) {
       if (marker.source.empty()) continue;

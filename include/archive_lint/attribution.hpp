@@ -53,6 +53,7 @@ struct CategoryRule {
 
 struct AttributionRules {
   bool configured = false;          // false: the attribution checks do nothing
+  std::string identity;             // the block as canonical YAML: equal blocks, equal rules
   std::optional<MarkerRule> marker;
   std::optional<Template> tags;               // agree.tags
   std::optional<Template> backlink_text;      // agree.backlink_text

@@ -132,7 +132,21 @@ struct Document {
   std::uint32_t body_line() const { return lines.line_of(body_offset); }
   Position position(std::size_t offset) const;
 
+  // Data derived from the document that several checks need (the attribution
+  // facts, say): computed by the first check that asks, then shared. One key
+  // always holds one type T.
+  template <class T, class Compute>
+  const T& derived(const std::string& key, Compute&& compute) const {
+    for (const auto& [k, v] : derived_) {
+      if (k == key) return *static_cast<const T*>(v.get());
+    }
+    auto value = std::make_shared<const T>(compute());
+    derived_.emplace_back(key, value);
+    return *value;
+  }
+
  private:
+  mutable std::vector<std::pair<std::string, std::shared_ptr<const void>>> derived_;
   // position() walks from the start of the line; findings come in file order,
   // so resuming from the last answer on the same line keeps long lines linear.
   // A Document is only ever used by one thread at a time.
