@@ -69,3 +69,31 @@ git add _posts/2022-03-02-NW202203020000000001.md
 if PATH="$(dirname "$bin"):$PATH" git commit -qm "broken post" > out.txt 2>&1; then cat out.txt; fail "the installed hook let a broken post be committed"; fi
 grep -q "front-matter/date-invalid" out.txt || { cat out.txt; fail "the installed hook did not show the finding"; }
 echo "ok: the README's .pre-commit-config.yaml snippet blocks a broken commit"
+
+# The links hook, as a user would configure it (manual stage): it checks only the
+# links the change adds. A loopback server answers 404 for everything, so the
+# test needs --allow-private, which the hook's args carry.
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+mkdir -p "$work/www" && echo ok > "$work/www/alive.html"
+(cd "$work/www" && exec timeout 120 python3 -m http.server "$port" --bind 127.0.0.1 >/dev/null 2>&1) &
+server=$!
+trap 'kill $server 2>/dev/null; rm -rf "$work"' EXIT
+for _ in $(seq 50); do python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 1)" 2>/dev/null && break; sleep 0.1; done
+git reset -q --hard HEAD
+cat >> .pre-commit-config.yaml <<CFG
+      - id: archive-lint-links
+        args: [--allow-private, --no-cache, --timeout, "5", --retries, "0", --exclude, '^https?://(?!127\.0\.0\.1[:/])']
+CFG
+sed -i "s|^\(\s*\)# - id: archive-lint-from-source|\1# - id: archive-lint-from-source|" .pre-commit-config.yaml
+git add .pre-commit-config.yaml && git commit -qm "links hook" --no-verify
+post=_posts/2022-01-20-NW202201202254890865.md
+printf '\n<p><a href="http://127.0.0.1:%s/gone.html">失效链接</a></p>\n' "$port" >> "$post"
+git add "$post"
+if PATH="$(dirname "$bin"):$PATH" pre-commit run archive-lint-links --hook-stage manual > out.txt 2>&1; then
+  cat out.txt; fail "archive-lint-links passed with a dead link added"
+fi
+grep -q "links/dead" out.txt && grep -q "gone.html" out.txt || { cat out.txt; fail "archive-lint-links did not report the added dead link"; }
+echo "ok: archive-lint-links reports an added dead link"
+sed -i "s|/gone.html|/alive.html|" "$post" && git add "$post"
+PATH="$(dirname "$bin"):$PATH" pre-commit run archive-lint-links --hook-stage manual > out.txt 2>&1 || { cat out.txt; fail "archive-lint-links failed on a live link"; }
+echo "ok: archive-lint-links passes once the added link works"
