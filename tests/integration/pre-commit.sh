@@ -84,7 +84,6 @@ cat >> .pre-commit-config.yaml <<CFG
       - id: archive-lint-links
         args: [--allow-private, --no-cache, --timeout, "5", --retries, "0", --exclude, '^https?://(?!127\.0\.0\.1[:/])']
 CFG
-sed -i "s|^\(\s*\)# - id: archive-lint-from-source|\1# - id: archive-lint-from-source|" .pre-commit-config.yaml
 git add .pre-commit-config.yaml && git commit -qm "links hook" --no-verify
 post=_posts/2022-01-20-NW202201202254890865.md
 printf '\n<p><a href="http://127.0.0.1:%s/gone.html">失效链接</a></p>\n' "$port" >> "$post"
