@@ -208,3 +208,24 @@ assert len(data) > 30000, f"{len(data)} bytes: too small for a rendered report"
 print(f"ok: screenshot {w}x{h}, {len(data)} bytes")
 PY
 echo "ok: the HTML report renders in headless Chromium"
+
+# The README's nightly command, as written (plus the loopback-only flags of
+# links() above): one run writes both reports and SARIF. After the runs above,
+# the dead links have failed 3 runs in a row, so --min-failures 3 lists them.
+set +e
+links --min-failures 3 \
+  --report markdown=dead-links.md --report html=dead-links.html \
+  --format sarif --sarif-category archive-lint/links --output links.sarif 2>err.txt
+rc=$?
+set -e
+[[ $rc -eq 1 ]] || { cat err.txt; fail "the README's nightly command (exit $rc)"; }
+[[ -s dead-links.md && -s dead-links.html ]] || fail "the README's nightly command wrote no reports"
+python3 - links.sarif dead-links.md <<'PY' || fail "the README's nightly command output"
+import json, sys
+run = json.load(open(sys.argv[1]))["runs"][0]
+assert run["automationDetails"]["id"] == "archive-lint/links/", run.get("automationDetails")
+assert any(r["ruleId"] == "links/dead" for r in run["results"])
+md = open(sys.argv[2], encoding="utf-8").read()
+assert "gone-1" in md, "a link dead for three runs must be listed"
+PY
+echo "ok: the README's nightly command writes the Markdown and HTML reports and SARIF"
