@@ -12,11 +12,7 @@ namespace al {
 
 namespace {
 
-std::string at(const std::string& file, const YAML::Node& node) {
-  const auto mark = node.Mark();
-  if (mark.is_null() || mark.line < 0) return file;
-  return fmt::format("{}:{}:{}", file, mark.line + 1, mark.column + 1);
-}
+std::string at(const std::string& file, const YAML::Node& node) { return yaml_location(file, node); }
 
 [[noreturn]] void fail(const std::string& file, const YAML::Node& node, const std::string& message) {
   throw ConfigError(fmt::format("{}: {}", at(file, node), message));

@@ -11,13 +11,15 @@
 
 namespace al {
 
-namespace {
-
-std::string at(const std::string& file, const YAML::Node& node) {
+std::string yaml_location(const std::string& file, const YAML::Node& node) {
   const auto mark = node.Mark();
   if (mark.is_null() || mark.line < 0) return file;
   return fmt::format("{}:{}:{}", file, mark.line + 1, mark.column + 1);
 }
+
+namespace {
+
+std::string at(const std::string& file, const YAML::Node& node) { return yaml_location(file, node); }
 
 std::vector<std::string> string_list(const std::string& file, const YAML::Node& node, const char* key) {
   std::vector<std::string> out;

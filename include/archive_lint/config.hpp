@@ -18,6 +18,9 @@ struct ConfigError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// `file:line:column` of a YAML node, or just `file` when the node has no mark.
+std::string yaml_location(const std::string& file, const YAML::Node& node);
+
 struct RuleSetting {
   std::optional<bool> enabled;
   std::optional<Severity> severity;

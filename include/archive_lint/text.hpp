@@ -19,6 +19,9 @@ struct ColumnCounts {
 // invalid byte counts as one unit of each, like a replacement character.
 ColumnCounts count_columns(std::string_view utf8);
 
+// Appends the UTF-8 encoding of a code point (callers pass valid scalar values).
+void append_utf8(std::string& out, std::uint32_t code_point);
+
 std::string_view trim(std::string_view text);
 bool starts_with_ci(std::string_view text, std::string_view prefix);
 std::string to_lower_ascii(std::string_view text);
