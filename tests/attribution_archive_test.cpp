@@ -4,6 +4,8 @@
 // index cache, and config validation of the `attribution:` block.
 #include <catch2/catch.hpp>
 
+#include "support.hpp"
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -99,29 +101,10 @@ std::vector<Row> read_rows(const fs::path& tsv) {
   return rows;
 }
 
-struct Defect {
-  std::string family, kind;
-  std::uint32_t first = 0, last = 0;
-};
-
-std::map<std::string, Defect> read_manifest(const fs::path& file) {
-  std::map<std::string, Defect> out;
-  std::ifstream in(file);
-  std::string line;
-  std::getline(in, line);
-  while (std::getline(in, line)) {
-    std::istringstream row(line);
-    std::string path, first, last;
-    Defect d;
-    std::getline(row, path, '\t');
-    std::getline(row, d.family, '\t');
-    std::getline(row, d.kind, '\t');
-    std::getline(row, first, '\t');
-    std::getline(row, last, '\t');
-    d.first = static_cast<std::uint32_t>(std::stoul(first));
-    d.last = static_cast<std::uint32_t>(std::stoul(last));
-    out[path] = d;
-  }
+// gen-archive's manifest keyed by post path.
+std::map<std::string, al::test::ManifestRow> manifest_by_file(const fs::path& file) {
+  std::map<std::string, al::test::ManifestRow> out;
+  for (auto& row : al::test::read_manifest(file)) out[row.file] = row;
   return out;
 }
 
@@ -211,7 +194,7 @@ TEST_CASE("attribution messages quote both values", "[attribution]") {
 }
 
 TEST_CASE("attribution recall and precision over gen-archive", "[attribution][recall]") {
-  const fs::path tool = ARCHIVE_LINT_SOURCE_DIR "/../shared/tools/gen-archive";
+  const fs::path tool = al::test::gen_archive_tool();
   if (!fs::exists(tool)) {
     WARN("gen-archive not found at " << tool.string() << "; skipping");
     return;
@@ -223,7 +206,7 @@ TEST_CASE("attribution recall and precision over gen-archive", "[attribution][re
     const std::string cmd = "python3 '" + tool.string() + "' '" + out.string() + "' --posts 2000 --seed " +
                             std::to_string(seed) + " > /dev/null";
     REQUIRE(std::system(cmd.c_str()) == 0);
-    const auto manifest = read_manifest(out / "manifest.tsv");
+    const auto manifest = manifest_by_file(out / "manifest.tsv");
     const Run run = run_pipeline(out, {(out / "_posts").string()});
     std::map<std::string, std::size_t> hits;
     for (const auto& d : run.result.diagnostics) {
@@ -235,7 +218,7 @@ TEST_CASE("attribution recall and precision over gen-archive", "[attribution][re
         continue;
       }
       if (!attribution) continue;
-      if (it->second.family == "attribution" && d.start.line >= it->second.first && d.start.line <= it->second.last) {
+      if (it->second.family == "attribution" && d.start.line >= it->second.first_line && d.start.line <= it->second.last_line) {
         ++hits[d.path];
       } else {
         ++false_positives;

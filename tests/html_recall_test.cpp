@@ -4,6 +4,8 @@
 // clean posts get no finding of any family.
 #include <catch2/catch.hpp>
 
+#include "support.hpp"
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -22,36 +24,17 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Defect {
-  std::string family, kind;
-  std::uint32_t first = 0, last = 0;
-};
-
-std::map<std::string, Defect> read_manifest(const fs::path& file) {
-  std::map<std::string, Defect> out;
-  std::ifstream in(file);
-  std::string line;
-  std::getline(in, line);  // header
-  while (std::getline(in, line)) {
-    std::istringstream row(line);
-    std::string path, first, last;
-    Defect d;
-    std::getline(row, path, '\t');
-    std::getline(row, d.family, '\t');
-    std::getline(row, d.kind, '\t');
-    std::getline(row, first, '\t');
-    std::getline(row, last, '\t');
-    d.first = static_cast<std::uint32_t>(std::stoul(first));
-    d.last = static_cast<std::uint32_t>(std::stoul(last));
-    out[path] = d;
-  }
+// gen-archive's manifest keyed by post path.
+std::map<std::string, al::test::ManifestRow> manifest_by_file(const fs::path& file) {
+  std::map<std::string, al::test::ManifestRow> out;
+  for (auto& row : al::test::read_manifest(file)) out[row.file] = row;
   return out;
 }
 
 }  // namespace
 
 TEST_CASE("html recall and precision over gen-archive", "[html][recall]") {
-  const fs::path tool = ARCHIVE_LINT_SOURCE_DIR "/../shared/tools/gen-archive";
+  const fs::path tool = al::test::gen_archive_tool();
   if (!fs::exists(tool)) {
     WARN("gen-archive not found at " << tool.string() << "; skipping");
     return;
@@ -66,7 +49,7 @@ TEST_CASE("html recall and precision over gen-archive", "[html][recall]") {
     const std::string cmd = "python3 '" + tool.string() + "' '" + out.string() + "' --posts 2000 --seed " +
                             std::to_string(seed) + " > /dev/null";
     REQUIRE(std::system(cmd.c_str()) == 0);
-    const auto manifest = read_manifest(out / "manifest.tsv");
+    const auto manifest = manifest_by_file(out / "manifest.tsv");
     for (const auto& entry : fs::directory_iterator(out / "_posts")) {
       const std::string rel = "_posts/" + entry.path().filename().string();
       std::string error;
@@ -84,12 +67,12 @@ TEST_CASE("html recall and precision over gen-archive", "[html][recall]") {
         }
         continue;
       }
-      const Defect& defect = it->second;
+      const al::test::ManifestRow& defect = it->second;
       if (defect.family == "html") {
         ++injected;
         bool hit = false;
         for (const auto& d : ds) {
-          const bool match = d.rule_id == "html/" + defect.kind && d.start.line >= defect.first && d.start.line <= defect.last;
+          const bool match = d.rule_id == "html/" + defect.kind && d.start.line >= defect.first_line && d.start.line <= defect.last_line;
           hit = hit || match;
           if (!match) {
             ++extra;
@@ -97,7 +80,7 @@ TEST_CASE("html recall and precision over gen-archive", "[html][recall]") {
           }
         }
         if (hit) ++found;
-        else problems << "missed " << defect.kind << " " << rel << " lines " << defect.first << "\n";
+        else problems << "missed " << defect.kind << " " << rel << " lines " << defect.first_line << "\n";
       } else {
         // Posts with other defects: the html family must stay quiet.
         for (const auto& d : ds) {

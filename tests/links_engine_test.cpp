@@ -5,6 +5,8 @@
 #include <sys/wait.h>
 
 #include <catch2/catch.hpp>
+
+#include "support.hpp"
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -416,7 +418,7 @@ links:
 }
 
 TEST_CASE("archive-lint links over a gen-archive archive against a loopback server", "[links][cli][network]") {
-  const fs::path tool = "/work/shared/tools/gen-archive";
+  const fs::path tool = al::test::gen_archive_tool();
   if (!fs::exists(tool)) {
     WARN("gen-archive not available; skipped");
     return;

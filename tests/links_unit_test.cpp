@@ -4,6 +4,8 @@
 #include <netinet/in.h>
 
 #include <catch2/catch.hpp>
+
+#include "support.hpp"
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -242,9 +244,9 @@ TEST_CASE("links/malformed puts the ':' fix between the scheme and '//' as writt
 
 TEST_CASE("links/malformed finds every URL gen-archive breaks, at its line", "[links][malformed]") {
   const fs::path dir = temp_dir("gen-malformed");
-  const std::string cmd = "python3 /work/shared/tools/gen-archive " + dir.string() +
+  const std::string cmd = "python3 " + al::test::gen_archive_tool().string() + " " + dir.string() +
                           " --posts 400 --seed 11 --defect-rate 0.3 >/dev/null";
-  const fs::path tool = "/work/shared/tools/gen-archive";
+  const fs::path tool = al::test::gen_archive_tool();
   if (!fs::exists(tool)) {
     WARN("gen-archive not available; skipped");
     return;

@@ -19,39 +19,12 @@ using namespace al::test;
 
 namespace {
 
-struct ManifestRow {
-  std::string file, family, kind;
-  std::uint32_t first_line = 0, last_line = 0;
-};
-
-std::vector<ManifestRow> read_manifest(const fs::path& file) {
-  std::vector<ManifestRow> rows;
-  std::ifstream in(file);
-  std::string line;
-  std::getline(in, line);  // header
-  while (std::getline(in, line)) {
-    if (line.empty()) continue;
-    std::stringstream ss(line);
-    ManifestRow r;
-    std::string first, last;
-    std::getline(ss, r.file, '\t');
-    std::getline(ss, r.family, '\t');
-    std::getline(ss, r.kind, '\t');
-    std::getline(ss, first, '\t');
-    std::getline(ss, last, '\t');
-    r.first_line = static_cast<std::uint32_t>(std::stoul(first));
-    r.last_line = static_cast<std::uint32_t>(std::stoul(last));
-    rows.push_back(r);
-  }
-  return rows;
-}
-
 bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
 
 }  // namespace
 
 TEST_CASE("recall and precision on gen-archive output, seeds 1..5", "[recall]") {
-  const fs::path generator = (source_dir() / ".." / "shared" / "tools" / "gen-archive").lexically_normal();
+  const fs::path generator = gen_archive_tool();
   if (!fs::is_regular_file(generator)) {
     WARN("SKIPPED: " << generator.string() << " not found; put a copy of shared/ beside the source tree to run this test");
     return;

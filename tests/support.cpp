@@ -94,4 +94,26 @@ RunOutput run(const std::string& command, const fs::path& cwd) {
   return result;
 }
 
+std::vector<ManifestRow> read_manifest(const fs::path& file) {
+  std::vector<ManifestRow> rows;
+  std::ifstream in(file);
+  std::string line;
+  std::getline(in, line);  // header
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    std::stringstream ss(line);
+    ManifestRow r;
+    std::string first, last;
+    std::getline(ss, r.file, '\t');
+    std::getline(ss, r.family, '\t');
+    std::getline(ss, r.kind, '\t');
+    std::getline(ss, first, '\t');
+    std::getline(ss, last, '\t');
+    r.first_line = static_cast<std::uint32_t>(std::stoul(first));
+    r.last_line = static_cast<std::uint32_t>(std::stoul(last));
+    rows.push_back(r);
+  }
+  return rows;
+}
+
 }  // namespace al::test

@@ -1,5 +1,6 @@
 #pragma once
 // Helpers shared by the test files: temp dirs, file I/O, running the CLI.
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -15,6 +16,16 @@ namespace fs = std::filesystem;
 
 inline fs::path source_dir() { return fs::path(ARCHIVE_LINT_SOURCE_DIR); }
 inline fs::path cli_binary() { return fs::path(ARCHIVE_LINT_BINARY); }
+
+// shared/tools/gen-archive sits beside the checkout (CI copies shared/ there).
+inline fs::path gen_archive_tool() { return (source_dir() / ".." / "shared" / "tools" / "gen-archive").lexically_normal(); }
+
+// One row of gen-archive's manifest.tsv: an injected defect and its line span.
+struct ManifestRow {
+  std::string file, family, kind;
+  std::uint32_t first_line = 0, last_line = 0;
+};
+std::vector<ManifestRow> read_manifest(const fs::path& file);
 
 // A fresh directory under the system temp dir, removed on destruction.
 class TempDir {
