@@ -32,6 +32,23 @@ int days_in_month(int year, int month) {
   return days[month - 1];
 }
 
+namespace {
+// Days since 1970-01-01 (Howard Hinnant's days_from_civil).
+long long days_from_civil(long long y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const long long era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<long long>(doe) - 719468;
+}
+}  // namespace
+
+long long epoch_seconds(const PostDate& d) {
+  return days_from_civil(d.year, static_cast<unsigned>(d.month), static_cast<unsigned>(d.day)) * 86400LL +
+         d.hour * 3600LL + d.minute * 60LL + d.second - (d.has_offset ? d.offset_minutes * 60LL : 0);
+}
+
 std::optional<PostDate> read_post_date(std::string_view s) {
   PostDate d;
   std::size_t p = 0, n = 0;

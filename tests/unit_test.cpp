@@ -369,3 +369,10 @@ TEST_CASE("rule patterns and suppressions", "[unit][suppression]") {
   CHECK(doc.suppressions.covers("front-matter/yaml-syntax", 7));  // no list: every rule
   CHECK_FALSE(doc.suppressions.covers("front-matter/yaml-syntax", 8));
 }
+
+TEST_CASE("epoch_seconds reads a post date in its own offset", "[dates]") {
+  CHECK(al::epoch_seconds(*al::read_post_date("1970-01-01 00:00:00 +0000")) == 0);
+  CHECK(al::epoch_seconds(*al::read_post_date("2022-01-20 06:00:00 +0800")) == 1642629600);  // 2022-01-19 22:00 UTC
+  CHECK(al::epoch_seconds(*al::read_post_date("2000-03-01")) == 951868800);                   // after a leap day
+  CHECK(al::epoch_seconds(*al::read_post_date("1969-12-31 23:59:59")) == -1);
+}

@@ -18,21 +18,11 @@ std::string_view normal_url(std::string_view url) {
   return url;
 }
 
-long long days_from_civil(long long y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const long long era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<long long>(doe) - 719468;
-}
-
 // The instant a date names (its own offset; none means UTC).
 std::optional<long long> instant(std::string_view date) {
   const auto d = read_post_date(date);
   if (!d || !calendar_problem(*d).empty()) return std::nullopt;
-  return days_from_civil(d->year, static_cast<unsigned>(d->month), static_cast<unsigned>(d->day)) * 86400LL +
-         d->hour * 3600LL + d->minute * 60LL + d->second - (d->has_offset ? d->offset_minutes * 60LL : 0);
+  return epoch_seconds(*d);
 }
 
 class DuplicatePost final : public ArchiveCheck {

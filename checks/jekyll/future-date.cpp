@@ -8,21 +8,6 @@
 namespace al::checks {
 namespace {
 
-// Days since 1970-01-01 (Howard Hinnant's days_from_civil).
-long long days_from_civil(long long y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const long long era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<long long>(doe) - 719468;
-}
-
-long long epoch_seconds(const PostDate& d) {
-  return days_from_civil(d.year, static_cast<unsigned>(d.month), static_cast<unsigned>(d.day)) * 86400LL + d.hour * 3600LL +
-         d.minute * 60LL + d.second - (d.has_offset ? d.offset_minutes * 60LL : 0);
-}
-
 class FutureDate final : public Check {
  public:
   const CheckMeta& meta() const override {

@@ -25,6 +25,10 @@ std::string calendar_problem(const PostDate& date);
 
 int days_in_month(int year, int month);
 
+// Seconds since 1970-01-01T00:00:00Z of the moment a date names, in its own
+// UTC offset (no offset: UTC). Meaningful only when calendar_problem() is empty.
+long long epoch_seconds(const PostDate& date);
+
 // A format pattern: %Y %m %d %H %M %S, %z (+HHMM), %:z (+HH:MM), %Z (Z or
 // an offset), %%; other characters are literal. Checks the shape only.
 bool matches_date_pattern(std::string_view pattern, std::string_view text);
