@@ -3,7 +3,9 @@
 
 #include <curl/curl.h>
 #include <fmt/format.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -16,7 +18,6 @@
 #include <random>
 #include <set>
 #include <stdexcept>
-#include <thread>
 
 #include "archive_lint/text.hpp"
 #include "links/address_policy.hpp"
@@ -97,6 +98,18 @@ class Engine {
     multi_ = curl_multi_init();
     if (!multi_) throw std::runtime_error("libcurl: cannot create a multi handle");
     curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, static_cast<long>(std::max(opt_.max_concurrency, 1) * 2));
+    // Event-driven: libcurl names the sockets to watch and its next timeout, so a
+    // wake-up costs work for the sockets that are ready, not for every transfer.
+    epoll_ = ::epoll_create1(EPOLL_CLOEXEC);
+    if (epoll_ < 0) {
+      const std::string why = std::strerror(errno);
+      curl_multi_cleanup(multi_);
+      throw std::runtime_error("cannot create an epoll instance: " + why);
+    }
+    curl_multi_setopt(multi_, CURLMOPT_SOCKETFUNCTION, &Engine::on_socket);
+    curl_multi_setopt(multi_, CURLMOPT_SOCKETDATA, this);
+    curl_multi_setopt(multi_, CURLMOPT_TIMERFUNCTION, &Engine::on_timer);
+    curl_multi_setopt(multi_, CURLMOPT_TIMERDATA, this);
   }
   ~Engine() {
     for (auto& job : jobs_) {
@@ -106,6 +119,7 @@ class Engine {
       }
     }
     curl_multi_cleanup(multi_);
+    ::close(epoll_);
   }
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
@@ -142,26 +156,78 @@ class Engine {
 
  private:
   void loop() {
-    int running = 0;
+    epoll_event events[64];
     while (done_ < urls_.size()) {
+      advance();
+      if (done_ >= urls_.size()) break;
+      // Sleep until a socket is ready, libcurl's timeout is due, or the next job may start.
+      const auto next = std::min(next_wake(), curl_due_);
+      int wait_ms = 100;
+      if (next != Clock::time_point::max()) {
+        // Rounded up: waking a fraction of a millisecond early would spin until it is due.
+        wait_ms = static_cast<int>(std::clamp<long long>(std::chrono::ceil<Ms>(next - Clock::now()).count(), 0, 100));
+      }
+      const int n = ::epoll_wait(epoll_, events, static_cast<int>(std::size(events)), wait_ms);
+      for (int i = 0; i < n; ++i) {
+        int mask = 0;
+        if (events[i].events & (EPOLLIN | EPOLLHUP)) mask |= CURL_CSELECT_IN;
+        if (events[i].events & EPOLLOUT) mask |= CURL_CSELECT_OUT;
+        if (events[i].events & EPOLLERR) mask |= CURL_CSELECT_ERR;
+        int running = 0;
+        curl_multi_socket_action(multi_, events[i].data.fd, mask, &running);
+        // A finished transfer's slot is refilled before the other ready sockets are read.
+        if (drain()) advance();
+      }
+    }
+  }
+
+  // Starts what may start and runs libcurl's due timers (a transfer just added
+  // is due at once), then handles what finished, until nothing is left to do now.
+  void advance() {
+    do {
       const auto now = Clock::now();
       promote_delayed(now);
       start_ready(now);
-      curl_multi_perform(multi_, &running);
-      drain();
-      if (done_ >= urls_.size()) break;
-      // Sleep until a socket is ready or the next job may start.
-      long wait_ms = 100;
-      if (const auto next = next_wake(); next != Clock::time_point::max()) {
-        const auto until = std::chrono::duration_cast<Ms>(next - Clock::now()).count();
-        wait_ms = std::clamp<long>(static_cast<long>(until), 0, 100);
+      if (curl_due_ <= Clock::now()) {
+        curl_due_ = Clock::time_point::max();
+        int running = 0;
+        curl_multi_socket_action(multi_, CURL_SOCKET_TIMEOUT, 0, &running);
+        // libcurl reports a timeout only when it changes: if ours fired before libcurl's
+        // own clock said so, nothing ran and no new one comes. Ask, so none is lost.
+        long ms = -1;
+        if (curl_due_ == Clock::time_point::max() && curl_multi_timeout(multi_, &ms) == CURLM_OK && ms >= 0)
+          curl_due_ = Clock::now() + Ms(ms);
       }
-      if (active_ == 0 && wait_ms > 0) {
-        std::this_thread::sleep_for(Ms(wait_ms));
-      } else {
-        curl_multi_poll(multi_, nullptr, 0, static_cast<int>(wait_ms), nullptr);
-      }
+    } while (drain());
+  }
+
+  // libcurl asks to watch a socket for reading and/or writing, or to forget it.
+  static int on_socket(CURL* easy, curl_socket_t fd, int what, void* userp, void* socketp) {
+    (void)easy;
+    auto* self = static_cast<Engine*>(userp);
+    if (what == CURL_POLL_REMOVE) {
+      ::epoll_ctl(self->epoll_, EPOLL_CTL_DEL, fd, nullptr);  // fails harmlessly if already closed
+      return 0;
     }
+    epoll_event ev{};
+    ev.data.fd = fd;
+    if (what & CURL_POLL_IN) ev.events |= EPOLLIN;
+    if (what & CURL_POLL_OUT) ev.events |= EPOLLOUT;
+    // socketp stays null until curl_multi_assign marks the socket as added.
+    if (::epoll_ctl(self->epoll_, socketp ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, fd, &ev) != 0 &&
+        ::epoll_ctl(self->epoll_, socketp ? EPOLL_CTL_ADD : EPOLL_CTL_MOD, fd, &ev) != 0) {
+      return -1;  // libcurl fails the transfers on this socket
+    }
+    if (!socketp) curl_multi_assign(self->multi_, fd, self);
+    return 0;
+  }
+
+  // libcurl's one timeout: CURL_SOCKET_TIMEOUT runs once it is due (-1: none).
+  static int on_timer(CURLM* multi, long timeout_ms, void* userp) {
+    (void)multi;
+    auto* self = static_cast<Engine*>(userp);
+    self->curl_due_ = timeout_ms < 0 ? Clock::time_point::max() : Clock::now() + Ms(timeout_ms);
+    return 0;
   }
 
   Clock::time_point next_wake() const {
@@ -289,7 +355,9 @@ class Engine {
     if (host.in_flight > 0) --host.in_flight;
   }
 
-  void drain() {
+  // Handles the finished transfers; true if there was one.
+  bool drain() {
+    bool any = false;
     int left = 0;
     while (CURLMsg* msg = curl_multi_info_read(multi_, &left)) {
       if (msg->msg != CURLMSG_DONE) continue;
@@ -314,7 +382,9 @@ class Engine {
       results_[j->index].body_bytes += j->body;
       j->body = 0;
       completed(*j, rc, status, redirect, static_cast<long>(retry_after), os_errno);
+      any = true;
     }
+    return any;
   }
 
   bool accepted(long status) const {
@@ -529,6 +599,8 @@ class Engine {
   std::vector<Job*> delayed_;
   std::map<std::string, std::string> dns_failed_;  // host name -> cause
   CURLM* multi_ = nullptr;
+  int epoll_ = -1;
+  Clock::time_point curl_due_ = Clock::time_point::max();  // libcurl's next timeout
   int active_ = 0;
   std::size_t done_ = 0;
   std::size_t failing_ = 0;
