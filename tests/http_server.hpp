@@ -1,7 +1,8 @@
 #pragma once
 // A small threaded HTTP/1.1 server on an ephemeral 127.0.0.1 port, for the
 // link engine tests. It never talks to anything but its own clients, answers
-// with `Connection: close`, and every wait is bounded.
+// with `Connection: close` (or, constructed with keep_alive, serves request
+// after request on a connection), and every wait is bounded.
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -24,7 +25,7 @@ namespace al::testing {
 
 class TestHttpServer {
  public:
-  TestHttpServer() {
+  explicit TestHttpServer(bool keep_alive = false) : keep_alive_(keep_alive) {
     listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (listen_fd_ < 0) throw std::runtime_error("socket");
     int one = 1;
@@ -62,6 +63,7 @@ class TestHttpServer {
   std::string base() const { return "http://127.0.0.1:" + std::to_string(port_); }
 
   int requests() const { return total_.load(); }
+  int connections() const { return connections_.load(); }
   int max_in_flight() const { return max_in_flight_.load(); }
   std::size_t endless_bytes_sent() const { return endless_bytes_.load(); }
   int requests_for(const std::string& path) {
@@ -100,6 +102,7 @@ class TestHttpServer {
         return;
       }
       open_fds_.insert(fd);
+      ++connections_;
       workers_.emplace_back([this, fd] { serve(fd); });
     }
   }
@@ -118,45 +121,58 @@ class TestHttpServer {
     return true;
   }
 
-  static std::string response(int status, const std::string& extra_headers, const std::string& body, bool head) {
+  std::string response(int status, const std::string& extra_headers, const std::string& body, bool head) const {
     std::string r = "HTTP/1.1 " + std::to_string(status) + " Test\r\n" + extra_headers +
-                    "Content-Length: " + std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n";
+                    "Content-Length: " + std::to_string(body.size()) + "\r\n" +
+                    (keep_alive_ ? "" : "Connection: close\r\n") + "\r\n";
     if (!head) r += body;
     return r;
   }
 
   void serve(int fd) {
-    std::string request;
-    char buf[4096];
-    while (request.find("\r\n\r\n") == std::string::npos && request.size() < 65536) {
-      const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
-      if (n <= 0) break;
-      request.append(buf, static_cast<std::size_t>(n));
-    }
-    const auto sp1 = request.find(' ');
-    const auto sp2 = request.find(' ', sp1 + 1);
-    if (sp1 != std::string::npos && sp2 != std::string::npos) {
-      const std::string method = request.substr(0, sp1);
-      const std::string path = request.substr(sp1 + 1, sp2 - sp1 - 1);
-      const int now = ++in_flight_;
-      counted_ = true;
-      int seen = max_in_flight_.load();
-      while (now > seen && !max_in_flight_.compare_exchange_weak(seen, now)) {
-      }
-      ++total_;
-      {
-        std::lock_guard<std::mutex> lock(mu_);
-        times_[path].push_back(std::chrono::steady_clock::now());
-        methods_[path].push_back(method);
-      }
-      route(fd, method, path);
-      finish_in_flight();
+    std::string pending;  // bytes after the last request read
+    while (serve_one(fd, pending)) {
     }
     {
       std::lock_guard<std::mutex> lock(mu_);
       open_fds_.erase(fd);
     }
     ::close(fd);
+  }
+
+  // Reads and answers one request; true when the connection stays open for another.
+  bool serve_one(int fd, std::string& pending) {
+    std::string request = std::move(pending);
+    pending.clear();
+    char buf[4096];
+    while (request.find("\r\n\r\n") == std::string::npos && request.size() < 65536) {
+      const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+      if (n <= 0) return false;
+      request.append(buf, static_cast<std::size_t>(n));
+    }
+    const auto end = request.find("\r\n\r\n");
+    if (end == std::string::npos) return false;
+    pending = request.substr(end + 4);  // requests carry no body here
+    const auto sp1 = request.find(' ');
+    const auto sp2 = request.find(' ', sp1 + 1);
+    if (sp1 == std::string::npos || sp2 == std::string::npos) return false;
+    const std::string method = request.substr(0, sp1);
+    const std::string path = request.substr(sp1 + 1, sp2 - sp1 - 1);
+    const int now = ++in_flight_;
+    counted_ = true;
+    int seen = max_in_flight_.load();
+    while (now > seen && !max_in_flight_.compare_exchange_weak(seen, now)) {
+    }
+    ++total_;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      times_[path].push_back(std::chrono::steady_clock::now());
+      methods_[path].push_back(method);
+    }
+    route(fd, method, path);
+    finish_in_flight();
+    // These answer with no response, or with one that only closing ends.
+    return keep_alive_ && !stopping_ && path != "/close" && path != "/hang" && path != "/endless";
   }
 
   static int number_after(const std::string& path, const std::string& prefix) {
@@ -243,6 +259,7 @@ class TestHttpServer {
   }
 
   static inline thread_local bool counted_ = false;
+  const bool keep_alive_;
   int listen_fd_ = -1;
   int port_ = 0;
   std::atomic<bool> stopping_{false};
@@ -256,6 +273,7 @@ class TestHttpServer {
   std::atomic<int> in_flight_{0};
   std::atomic<int> max_in_flight_{0};
   std::atomic<int> total_{0};
+  std::atomic<int> connections_{0};
   std::atomic<std::size_t> endless_bytes_{0};
 };
 

@@ -213,6 +213,43 @@ TEST_CASE("The per-host limit holds as seen by the server", "[links][engine][net
   CHECK(took < 10);
 }
 
+TEST_CASE("Connections are kept alive and handles reused, one request after another", "[links][engine][network]") {
+  TestHttpServer server(/*keep_alive=*/true);
+  EngineOptions o = test_options();
+  o.max_concurrency = 1;  // one transfer at a time: each one reuses what the one before left
+  const std::string refused = "http://127.0.0.1:" + std::to_string(al::testing::closed_loopback_port()) + "/x";
+  const auto results = check_urls({server.base() + "/head405", server.base() + "/ok/after-get", refused,
+                                   server.base() + "/status/404", server.base() + "/redirect/301",
+                                   server.base() + "/ok/last"},
+                                  o);
+  REQUIRE(results.size() == 6);
+  CHECK(results[0].outcome == Outcome::ok);
+  CHECK(results[1].outcome == Outcome::ok);
+  CHECK(results[2].outcome == Outcome::unreachable);
+  CHECK(results[2].detail == "connection refused");
+  CHECK(results[3].outcome == Outcome::dead);
+  CHECK(results[3].status == 404);
+  CHECK(results[4].outcome == Outcome::redirect);
+  CHECK(results[5].outcome == Outcome::ok);
+  // HEAD, the GET fallback, then HEAD again: the method is set for each request.
+  CHECK(server.methods_for("/head405") == std::vector<std::string>{"HEAD", "GET"});
+  CHECK(server.methods_for("/ok/after-get") == std::vector<std::string>{"HEAD"});
+  CHECK(server.methods_for("/status/404") == std::vector<std::string>{"HEAD"});
+  CHECK(server.methods_for("/ok/last") == std::vector<std::string>{"HEAD"});
+  // Seven requests (the redirect's hop included), one connection.
+  CHECK(server.requests() == 7);
+  CHECK(server.connections() == 1);
+
+  SECTION("after a server hung up without answering, the next request still gets its own answer") {
+    const auto after = check_urls({server.base() + "/close", server.base() + "/ok/after-close"}, o);
+    REQUIRE(after.size() == 2);
+    CHECK(after[0].outcome == Outcome::unreachable);
+    CHECK(after[0].detail == "the server closed the connection without a response");
+    CHECK(after[1].outcome == Outcome::ok);
+    CHECK(server.methods_for("/ok/after-close") == std::vector<std::string>{"HEAD"});
+  }
+}
+
 TEST_CASE("The global limit holds without busy waiting", "[links][engine][network]") {
   TestHttpServer server;
   EngineOptions o = test_options();
