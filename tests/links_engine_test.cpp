@@ -218,10 +218,11 @@ TEST_CASE("Connections are kept alive and handles reused, one request after anot
   EngineOptions o = test_options();
   o.max_concurrency = 1;  // one transfer at a time: each one reuses what the one before left
   const std::string refused = "http://127.0.0.1:" + std::to_string(al::testing::closed_loopback_port()) + "/x";
+  EngineStats stats;
   const auto results = check_urls({server.base() + "/head405", server.base() + "/ok/after-get", refused,
                                    server.base() + "/status/404", server.base() + "/redirect/301",
                                    server.base() + "/ok/last"},
-                                  o);
+                                  o, {}, &stats);
   REQUIRE(results.size() == 6);
   CHECK(results[0].outcome == Outcome::ok);
   CHECK(results[1].outcome == Outcome::ok);
@@ -236,9 +237,12 @@ TEST_CASE("Connections are kept alive and handles reused, one request after anot
   CHECK(server.methods_for("/ok/after-get") == std::vector<std::string>{"HEAD"});
   CHECK(server.methods_for("/status/404") == std::vector<std::string>{"HEAD"});
   CHECK(server.methods_for("/ok/last") == std::vector<std::string>{"HEAD"});
-  // Seven requests (the redirect's hop included), one connection.
+  // Seven requests (the redirect's hop included), one connection. The engine also counts
+  // the two attempts on the refused port (one retry), and agrees on the connections.
   CHECK(server.requests() == 7);
   CHECK(server.connections() == 1);
+  CHECK(stats.requests == 9);
+  CHECK(stats.connections == 1);
 
   SECTION("after a server hung up without answering, the next request still gets its own answer") {
     const auto after = check_urls({server.base() + "/close", server.base() + "/ok/after-close"}, o);

@@ -125,6 +125,10 @@ class Engine {
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
 
+  Clock::time_point first_start() const { return first_start_; }  // {} when nothing was sent
+  Clock::time_point last_done() const { return last_done_; }
+  long connections() const { return connections_; }
+
   std::vector<CheckResult> run() {
     started_ = Clock::now();
     for (std::size_t i = 0; i < urls_.size(); ++i) {
@@ -362,6 +366,7 @@ class Engine {
     if (j.head) curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
     else curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
     ++results_[j.index].requests;
+    if (first_start_ == Clock::time_point{}) first_start_ = Clock::now();
     curl_multi_add_handle(multi_, e);
     ++active_;
   }
@@ -390,6 +395,10 @@ class Engine {
       curl_easy_getinfo(e, CURLINFO_RETRY_AFTER, &retry_after);
       long os_errno = 0;
       curl_easy_getinfo(e, CURLINFO_OS_ERRNO, &os_errno);
+      long opened = 0;
+      curl_easy_getinfo(e, CURLINFO_NUM_CONNECTS, &opened);
+      connections_ += opened;
+      last_done_ = Clock::now();
       curl_multi_remove_handle(multi_, e);
       // libcurl never clears CURLINFO_OS_ERRNO on a reused handle: keep only clean ones.
       if (os_errno == 0) idle_.push_back(e);
@@ -624,16 +633,35 @@ class Engine {
   std::size_t done_ = 0;
   std::size_t failing_ = 0;
   Clock::time_point started_;
+  Clock::time_point first_start_{};  // the first request handed to libcurl
+  Clock::time_point last_done_{};    // the last transfer finished
+  long connections_ = 0;
   std::mt19937 rng_;
 };
 
 }  // namespace
 
 std::vector<CheckResult> check_urls(const std::vector<std::string>& urls, const EngineOptions& options,
-                                    const LinkProgressFn& progress) {
+                                    const LinkProgressFn& progress, EngineStats* stats) {
   if (urls.empty()) return {};
-  Engine engine(urls, options, progress);
-  return engine.run();
+  const auto begin = Clock::now();
+  auto engine = std::make_unique<Engine>(urls, options, progress);
+  std::vector<CheckResult> results = engine->run();
+  const auto ran = Clock::now();
+  const auto first = engine->first_start() == Clock::time_point{} ? ran : engine->first_start();
+  const auto last = engine->first_start() == Clock::time_point{} ? ran : engine->last_done();
+  const long connections = engine->connections();
+  engine.reset();
+  if (stats) {
+    using MsD = std::chrono::duration<double, std::milli>;
+    stats->setup_ms = MsD(first - begin).count();
+    stats->network_ms = MsD(last - first).count();
+    stats->teardown_ms = MsD(Clock::now() - ran).count();
+    stats->requests = 0;
+    for (const auto& r : results) stats->requests += r.requests;
+    stats->connections = connections;
+  }
+  return results;
 }
 
 }  // namespace al::links

@@ -34,8 +34,17 @@ struct CheckResult {
   int requests = 0;            // requests sent (HEAD, GET, hops, retries)
 };
 
+// Where one engine run spent its time (ARCHIVE_LINT_TIMING prints it).
+struct EngineStats {
+  double setup_ms = 0;     // libcurl and the queues, until the first request is handed to libcurl
+  double network_ms = 0;   // from there until the last transfer finished
+  double teardown_ms = 0;  // closing the connections, freeing the handles
+  int requests = 0;        // requests sent (HEAD, GET, hops, retries)
+  long connections = 0;    // connections opened; every other request reused one
+};
+
 // Checks each URL (already normalised http/https) once; results[i] is for urls[i].
 std::vector<CheckResult> check_urls(const std::vector<std::string>& urls, const EngineOptions& options,
-                                    const LinkProgressFn& progress = {});
+                                    const LinkProgressFn& progress = {}, EngineStats* stats = nullptr);
 
 }  // namespace al::links

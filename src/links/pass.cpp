@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <ctime>
 #include <map>
 #include <unordered_map>
@@ -88,6 +89,10 @@ LinkPassStats run_link_pass(const std::vector<DocumentLinks>& docs, const LinkSe
                             std::vector<std::string>& warnings, const LinkProgressFn& progress,
                             LinkReportData* report) {
   LinkPassStats stats;
+  using Clock = std::chrono::steady_clock;
+  const auto began = Clock::now();
+  Clock::time_point resolved_at, cache_loaded_at, findings_at, saved_at;
+  links::EngineStats engine;
   Url site;
   std::string error;
   if (!links::parse_http_url(settings.site_url, site, error)) {
@@ -179,6 +184,7 @@ LinkPassStats run_link_pass(const std::vector<DocumentLinks>& docs, const LinkSe
     }
   }
   stats.unique_urls = unique.size();
+  resolved_at = cache_loaded_at = Clock::now();
 
   // 2. Cache, then the network for what the cache cannot answer.
   std::vector<CheckResult> results(unique.size());
@@ -215,7 +221,8 @@ LinkPassStats run_link_pass(const std::vector<DocumentLinks>& docs, const LinkSe
       where.push_back(i);
     }
     stats.fetched = fetch.size();
-    auto fetched = links::check_urls(fetch, settings.engine, progress);
+    cache_loaded_at = Clock::now();
+    auto fetched = links::check_urls(fetch, settings.engine, progress, &engine);
     for (std::size_t k = 0; k < fetched.size(); ++k) {
       results[where[k]] = std::move(fetched[k]);
       have[where[k]] = true;
@@ -302,10 +309,12 @@ LinkPassStats run_link_pass(const std::vector<DocumentLinks>& docs, const LinkSe
       recovered.push_back(std::move(r));
     }
     run.recovered = recovered.size();
+    findings_at = Clock::now();
     if (cache) {
       if (settings.record_run) cache->record_run(run);
       cache->save(warnings);
     }
+    saved_at = Clock::now();
     if (report) {
       report->generated_at = now;
       report->site_url = settings.site_url;
@@ -340,6 +349,25 @@ LinkPassStats run_link_pass(const std::vector<DocumentLinks>& docs, const LinkSe
     }
   }
   for (auto& p : pending) out.push_back(std::move(p.diagnostic));
+  if (std::getenv("ARCHIVE_LINT_TIMING") && network && !unique.empty()) {
+    auto ms = [](Clock::time_point a, Clock::time_point b) {
+      return std::chrono::duration<double, std::milli>(b - a).count();
+    };
+    auto row = [](std::string_view what, double took, const std::string& note = {}) {
+      fmt::print(stderr, "link pass: {:<16} {:9.2f} ms{}{}\n", what, took, note.empty() ? "" : "  ", note);
+    };
+    row("resolve", ms(began, resolved_at), fmt::format("{} unique URLs", unique.size()));
+    row("cache load", ms(resolved_at, cache_loaded_at), fmt::format("{} fresh", stats.from_cache));
+    if (stats.fetched > 0) {
+      row("engine set-up", engine.setup_ms);
+      row("network", engine.network_ms,
+          fmt::format("{} requests, {} connections opened", engine.requests, engine.connections));
+      row("engine teardown", engine.teardown_ms);
+    }
+    row("findings", ms(cache_loaded_at, findings_at) - engine.setup_ms - engine.network_ms - engine.teardown_ms);
+    row("cache save", ms(findings_at, saved_at));
+    row("source lines", ms(saved_at, Clock::now()));
+  }
   return stats;
 }
 
