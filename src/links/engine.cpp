@@ -1,7 +1,6 @@
 // The link engine: the only place in archive-lint that opens network sockets.
 #include "links/engine.hpp"
 
-#include <curl/curl.h>
 #include <fmt/format.h>
 #include <sys/socket.h>
 
@@ -20,6 +19,7 @@
 
 #include "archive_lint/text.hpp"
 #include "links/address_policy.hpp"
+#include "links/curl_library.hpp"
 #include "links/url.hpp"
 
 namespace al::links {
@@ -54,11 +54,6 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using Ms = std::chrono::milliseconds;
 
-void ensure_global_init() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
-
 struct Job {
   const EngineOptions* options = nullptr;
   std::size_t index = 0;
@@ -92,20 +87,19 @@ struct Host {
 class Engine {
  public:
   Engine(const std::vector<std::string>& urls, const EngineOptions& options, const LinkProgressFn& progress)
-      : urls_(urls), opt_(options), progress_(progress), results_(urls.size()), rng_(std::random_device{}()) {
-    ensure_global_init();
-    multi_ = curl_multi_init();
+      : curl_(curl_library()), urls_(urls), opt_(options), progress_(progress), results_(urls.size()), rng_(std::random_device{}()) {
+    multi_ = curl_.multi_init();
     if (!multi_) throw std::runtime_error("libcurl: cannot create a multi handle");
-    curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, static_cast<long>(std::max(opt_.max_concurrency, 1) * 2));
+    curl_.multi_setopt(multi_, CURLMOPT_MAXCONNECTS, static_cast<long>(std::max(opt_.max_concurrency, 1) * 2));
   }
   ~Engine() {
     for (auto& job : jobs_) {
       if (job->easy) {
-        curl_multi_remove_handle(multi_, job->easy);
-        curl_easy_cleanup(job->easy);
+        curl_.multi_remove_handle(multi_, job->easy);
+        curl_.easy_cleanup(job->easy);
       }
     }
-    curl_multi_cleanup(multi_);
+    curl_.multi_cleanup(multi_);
   }
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
@@ -147,7 +141,7 @@ class Engine {
       const auto now = Clock::now();
       promote_delayed(now);
       start_ready(now);
-      curl_multi_perform(multi_, &running);
+      curl_.multi_perform(multi_, &running);
       drain();
       if (done_ >= urls_.size()) break;
       // Sleep until a socket is ready or the next job may start.
@@ -159,7 +153,7 @@ class Engine {
       if (active_ == 0 && wait_ms > 0) {
         std::this_thread::sleep_for(Ms(wait_ms));
       } else {
-        curl_multi_poll(multi_, nullptr, 0, static_cast<int>(wait_ms), nullptr);
+        curl_.multi_poll(multi_, nullptr, 0, static_cast<int>(wait_ms), nullptr);
       }
     }
   }
@@ -249,38 +243,38 @@ class Engine {
     j.capped = false;
     j.challenge = false;
     j.errbuf[0] = '\0';
-    CURL* e = curl_easy_init();
+    CURL* e = curl_.easy_init();
     if (!e) {
       finish(j, Outcome::unreachable, 0, "libcurl: cannot create a handle");
       release_host(j);
       return;
     }
     j.easy = e;
-    curl_easy_setopt(e, CURLOPT_URL, j.current.c_str());
-    curl_easy_setopt(e, CURLOPT_PRIVATE, &j);
-    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);  // followed here, hop by hop
-    curl_easy_setopt(e, CURLOPT_PROXY, "");           // never route through an environment proxy
-    curl_easy_setopt(e, CURLOPT_NETRC, static_cast<long>(CURL_NETRC_IGNORED));
-    curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
-    curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
-    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, opt_.connect_timeout_ms);
-    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, opt_.timeout_ms);
-    curl_easy_setopt(e, CURLOPT_USERAGENT, opt_.user_agent.c_str());
-    curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(opt_.max_body_bytes));
-    curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, &Engine::open_socket);
-    curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, &j);
-    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &Engine::on_body);
-    curl_easy_setopt(e, CURLOPT_WRITEDATA, &j);
-    curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, &Engine::on_header);
-    curl_easy_setopt(e, CURLOPT_HEADERDATA, &j);
-    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, j.errbuf);
-    if (j.head) curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
-    else curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
+    curl_.easy_setopt(e, CURLOPT_URL, j.current.c_str());
+    curl_.easy_setopt(e, CURLOPT_PRIVATE, &j);
+    curl_.easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+    curl_.easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_.easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    curl_.easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);  // followed here, hop by hop
+    curl_.easy_setopt(e, CURLOPT_PROXY, "");           // never route through an environment proxy
+    curl_.easy_setopt(e, CURLOPT_NETRC, static_cast<long>(CURL_NETRC_IGNORED));
+    curl_.easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl_.easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
+    curl_.easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, opt_.connect_timeout_ms);
+    curl_.easy_setopt(e, CURLOPT_TIMEOUT_MS, opt_.timeout_ms);
+    curl_.easy_setopt(e, CURLOPT_USERAGENT, opt_.user_agent.c_str());
+    curl_.easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(opt_.max_body_bytes));
+    curl_.easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, &Engine::open_socket);
+    curl_.easy_setopt(e, CURLOPT_OPENSOCKETDATA, &j);
+    curl_.easy_setopt(e, CURLOPT_WRITEFUNCTION, &Engine::on_body);
+    curl_.easy_setopt(e, CURLOPT_WRITEDATA, &j);
+    curl_.easy_setopt(e, CURLOPT_HEADERFUNCTION, &Engine::on_header);
+    curl_.easy_setopt(e, CURLOPT_HEADERDATA, &j);
+    curl_.easy_setopt(e, CURLOPT_ERRORBUFFER, j.errbuf);
+    if (j.head) curl_.easy_setopt(e, CURLOPT_NOBODY, 1L);
+    else curl_.easy_setopt(e, CURLOPT_HTTPGET, 1L);
     ++results_[j.index].requests;
-    curl_multi_add_handle(multi_, e);
+    curl_.multi_add_handle(multi_, e);
     ++active_;
   }
 
@@ -291,23 +285,23 @@ class Engine {
 
   void drain() {
     int left = 0;
-    while (CURLMsg* msg = curl_multi_info_read(multi_, &left)) {
+    while (CURLMsg* msg = curl_.multi_info_read(multi_, &left)) {
       if (msg->msg != CURLMSG_DONE) continue;
       CURL* e = msg->easy_handle;
       const CURLcode rc = msg->data.result;
       Job* j = nullptr;
-      curl_easy_getinfo(e, CURLINFO_PRIVATE, &j);
+      curl_.easy_getinfo(e, CURLINFO_PRIVATE, &j);
       long status = 0;
-      curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
+      curl_.easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
       char* location = nullptr;
-      curl_easy_getinfo(e, CURLINFO_REDIRECT_URL, &location);
+      curl_.easy_getinfo(e, CURLINFO_REDIRECT_URL, &location);
       const std::string redirect = location ? location : "";
       curl_off_t retry_after = 0;
-      curl_easy_getinfo(e, CURLINFO_RETRY_AFTER, &retry_after);
+      curl_.easy_getinfo(e, CURLINFO_RETRY_AFTER, &retry_after);
       long os_errno = 0;
-      curl_easy_getinfo(e, CURLINFO_OS_ERRNO, &os_errno);
-      curl_multi_remove_handle(multi_, e);
-      curl_easy_cleanup(e);
+      curl_.easy_getinfo(e, CURLINFO_OS_ERRNO, &os_errno);
+      curl_.multi_remove_handle(multi_, e);
+      curl_.easy_cleanup(e);
       j->easy = nullptr;
       --active_;
       release_host(*j);
@@ -353,7 +347,7 @@ class Engine {
   }
 
   static std::string transport_cause(CURLcode rc, long os_errno, const char* errbuf, const EngineOptions& opt) {
-    const std::string detail = errbuf && *errbuf ? std::string(errbuf) : curl_easy_strerror(rc);
+    const std::string detail = errbuf && *errbuf ? std::string(errbuf) : curl_library().easy_strerror(rc);
     switch (rc) {
       case CURLE_COULDNT_RESOLVE_HOST: return fmt::format("DNS lookup failed ({})", detail);
       case CURLE_COULDNT_CONNECT:
@@ -520,6 +514,7 @@ class Engine {
     }
   }
 
+  const CurlLibrary& curl_;
   const std::vector<std::string>& urls_;
   const EngineOptions& opt_;
   const LinkProgressFn& progress_;
