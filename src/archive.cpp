@@ -16,6 +16,7 @@
 #include <cstdlib>
 #include <exception>
 #include <iterator>
+#include <latch>
 #include <limits>
 #include <map>
 #include <mutex>
@@ -234,35 +235,32 @@ void list_names(int dirfd, const std::string& rel, Listing& out, int depth) {
   }
 }
 
-// One fstatat per listed file (following links), split over up to two
-// threads: on a warm pre-commit run of a large archive, stat is the largest cost.
-void stat_listing(Listing& listing, unsigned threads) {
-  auto stat_range = [&](std::size_t b, std::size_t e) {
-    for (std::size_t i = b; i < e; ++i) {
-      Listed& l = listing.files[i];
-      struct stat st {};
-      if (::fstatat(listing.dir_fds[l.dir], listing.name(l), &st, 0) != 0 || !S_ISREG(st.st_mode)) continue;
-      l.size = static_cast<std::uint64_t>(st.st_size);
-      l.mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec;
-      l.ok = true;
+// One fstatat per listed file (following links), in chunks taken in turn by
+// every thread that calls run(): on a warm pre-commit run of a large archive,
+// stat is the largest cost, and on a busy (or virtual) machine one thread
+// often runs slower than the other, which then does more of the work.
+class ListingStatter {
+ public:
+  explicit ListingStatter(Listing& listing) : listing_(listing) {}
+  void run() {
+    const std::size_t n = listing_.files.size();
+    for (std::size_t b; (b = next_.fetch_add(kChunk)) < n;) {
+      for (std::size_t i = b; i < std::min(n, b + kChunk); ++i) {
+        Listed& l = listing_.files[i];
+        struct stat st {};
+        if (::fstatat(listing_.dir_fds[l.dir], listing_.name(l), &st, 0) != 0 || !S_ISREG(st.st_mode)) continue;
+        l.size = static_cast<std::uint64_t>(st.st_size);
+        l.mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec;
+        l.ok = true;
+      }
     }
-  };
-  const std::size_t n = listing.files.size();
-  if (threads > 1 && n > 2000) {
-    // Chunks taken in turn rather than halves: on a busy (or virtual) machine
-    // one thread often runs slower, and the other then does more of the work.
-    constexpr std::size_t kChunk = 512;
-    std::atomic<std::size_t> next{0};
-    auto work = [&] {
-      for (std::size_t b; (b = next.fetch_add(kChunk)) < n;) stat_range(b, std::min(n, b + kChunk));
-    };
-    std::thread other(work);
-    work();
-    other.join();
-  } else {
-    stat_range(0, n);
   }
-}
+
+ private:
+  static constexpr std::size_t kChunk = 256;
+  Listing& listing_;
+  std::atomic<std::size_t> next_{0};
+};
 
 fs::path normal_absolute(const fs::path& p) {
   std::error_code ec;
@@ -735,13 +733,35 @@ ArchiveStageStats run_archive_stage(const std::vector<FileEntry>& files, const s
       const int dirfd = ::open((root / "_posts").c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
       if (dirfd >= 0) list_names(dirfd, "_posts", listing, 0);
     };
+    ListingStatter statter(listing);
     if (threads > 1) {
-      std::thread reader(read_cache);
-      list();
+      // Whichever of the two finishes first starts on the stats; the reader
+      // joins in once the listing is complete.
+      std::latch listed(1);
+      std::thread reader([&] {
+        try {
+          read_cache();
+        } catch (const std::exception&) {
+          index.posts.resize(begin);  // e.g. out of memory: rebuilt like a corrupt cache
+          cache_corrupt = dirty = true;
+        }
+        listed.wait();
+        statter.run();
+      });
+      try {
+        list();
+      } catch (...) {
+        listed.count_down();
+        reader.join();
+        throw;
+      }
+      listed.count_down();
+      statter.run();
       reader.join();
     } else {
       read_cache();
       list();
+      statter.run();
     }
     if (cache_corrupt) {
       stats.warnings.push_back(
@@ -749,9 +769,7 @@ ArchiveStageStats run_archive_stage(const std::vector<FileEntry>& files, const s
     }
     const std::size_t end = index.posts.size();
     for (std::size_t i = begin; i < end; ++i) index.posts[i].root = root_id;
-    phase("read cache, list _posts");
-    stat_listing(listing, threads);
-    phase("stat _posts");
+    phase("read cache, list and stat _posts");
 
     // Match each listed file with the post that describes it: one of the run,
     // a fresh cache entry, or none (parse it). The cache is written in listing
