@@ -14,7 +14,12 @@
 #include <cstring>
 #include <chrono>
 #include <cstdlib>
+#include <exception>
+#include <iterator>
+#include <latch>
+#include <limits>
 #include <map>
+#include <mutex>
 #include <thread>
 #include <unordered_map>
 #include <unordered_set>
@@ -74,7 +79,32 @@ std::string file_slug(std::string_view name) {
   return std::string(stem);
 }
 
+// Whether S has a byte that escape_into rewrites: all are control bytes or
+// '\\'. Eight bytes at a time (the classic has-less-than and has-zero-byte
+// tricks), as a loop over bytes was half the time of writing the index.
+bool needs_escape(std::string_view s) {
+  constexpr std::uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+  std::size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    std::uint64_t x;
+    std::memcpy(&x, s.data() + i, 8);
+    const std::uint64_t below_space = (x - ones * 0x20) & ~x & highs;
+    const std::uint64_t y = x ^ (ones * static_cast<unsigned char>('\\'));
+    const std::uint64_t backslash = (y - ones) & ~y & highs;
+    if (below_space | backslash) return true;
+  }
+  for (; i < s.size(); ++i) {
+    if (static_cast<unsigned char>(s[i]) < 0x20 || s[i] == '\\') return true;
+  }
+  return false;
+}
+
 void escape_into(std::string& out, std::string_view s) {
+  // Most values need no escape: append them whole (a byte at a time took 20 ms for 20,000 posts).
+  if (!needs_escape(s)) {
+    out += s;
+    return;
+  }
   for (char c : s) {
     switch (c) {
       case '\\': out += "\\\\"; break;
@@ -113,79 +143,124 @@ bool parse_number(std::string_view s, T& out) {
   return r.ec == std::errc() && r.ptr == s.data() + s.size();
 }
 
+// A file under `_posts`: its path relative to the site root lives in
+// Listing::names (NUL-terminated, so the name part can go to fstatat as is).
 struct Listed {
-  std::string rel;  // relative to the site root, generic
-  std::uint64_t size;
-  std::int64_t mtime_ns;
+  std::uint32_t dir = 0;          // index into Listing::dir_fds
+  std::uint32_t rel_offset = 0;   // "_posts/sub/name.md" in Listing::names
+  std::uint32_t rel_length = 0;
+  std::uint32_t name_offset = 0;  // where the file name starts within rel
+  std::uint64_t size = 0;
+  std::int64_t mtime_ns = 0;
+  bool ok = false;                // a regular post file (set by stat_listing)
+};
+
+struct Listing {
+  std::vector<Listed> files;
+  std::string names;
+  std::vector<int> dir_fds;
+  Listing() = default;
+  Listing(const Listing&) = delete;
+  Listing& operator=(const Listing&) = delete;
+  ~Listing() {
+    for (int fd : dir_fds) ::close(fd);
+  }
+  std::string_view rel(const Listed& l) const { return std::string_view(names.data() + l.rel_offset, l.rel_length); }
+  const char* name(const Listed& l) const { return names.data() + l.rel_offset + l.name_offset; }
 };
 
 bool post_extension(std::string_view name) {
   const auto dot = name.rfind('.');
   if (dot == std::string_view::npos) return false;
-  const std::string ext = to_lower_ascii(name.substr(dot + 1));
-  return ext == "md" || ext == "markdown" || ext == "mkdown" || ext == "mkd" || ext == "html" || ext == "htm";
+  const std::string_view ext = name.substr(dot + 1);
+  for (std::string_view known : {"md", "markdown", "mkdown", "mkd", "html", "htm"}) {
+    if (ext.size() == known.size() &&
+        std::equal(ext.begin(), ext.end(), known.begin(), [](char a, char b) { return (a | 0x20) == b; }))
+      return true;
+  }
+  return false;
 }
 
-// Walks DIR (relative name `rel`): names from readdir, then one fstatat per
-// entry, split over `threads` threads (stat dominates a warm pre-commit run).
-void list_posts(int dirfd, const std::string& rel, std::vector<Listed>& out, int depth, unsigned threads) {
-  if (depth > 16) return;
+// Reads the names under DIR (relative name `rel`) without a stat per file:
+// readdir's d_type tells files from directories on every common file system
+// (entries of unknown type are stat-ed here). Linked directories are not
+// followed; linked files are, by stat_listing.
+void list_names(int dirfd, const std::string& rel, Listing& out, int depth) {
+  if (depth > 16) {
+    ::close(dirfd);
+    return;
+  }
   DIR* dir = ::fdopendir(dirfd);
   if (!dir) {
     ::close(dirfd);
     return;
   }
-  std::vector<std::string> names;
+  const int fd = ::dup(::dirfd(dir));
+  if (fd < 0) {
+    ::closedir(dir);
+    return;
+  }
+  const auto dir_index = static_cast<std::uint32_t>(out.dir_fds.size());
+  out.dir_fds.push_back(fd);
   std::vector<std::string> subdirs;
   while (const dirent* e = ::readdir(dir)) {
     const std::string_view name = e->d_name;
     if (name.empty() || name[0] == '.') continue;
-    if (e->d_type == DT_DIR) subdirs.emplace_back(name);
-    else if (post_extension(name) || e->d_type == DT_UNKNOWN || e->d_type == DT_LNK) names.emplace_back(name);
-  }
-  const int fd = ::dirfd(dir);
-  const std::size_t first = out.size();
-  out.resize(first + names.size());
-  std::vector<char> ok(names.size(), 0);
-  std::vector<char> is_dir(names.size(), 0);
-  auto stat_range = [&](std::size_t b, std::size_t e) {
-    for (std::size_t i = b; i < e; ++i) {
+    bool is_dir = e->d_type == DT_DIR;
+    if (e->d_type == DT_UNKNOWN) {
       struct stat st {};
-      if (::fstatat(fd, names[i].c_str(), &st, 0) != 0) continue;
-      if (S_ISDIR(st.st_mode)) {
-        is_dir[i] = 1;
-        continue;
-      }
-      if (!S_ISREG(st.st_mode) || !post_extension(names[i])) continue;
-      Listed& l = out[first + i];
-      l.size = static_cast<std::uint64_t>(st.st_size);
-      l.mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec;
-      ok[i] = 1;
+      is_dir = ::fstatat(fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode);
     }
-  };
-  if (threads > 1 && names.size() > 2000) {
-    const std::size_t half = names.size() / 2;
-    std::thread other(stat_range, half, names.size());
-    stat_range(0, half);
-    other.join();
-  } else {
-    stat_range(0, names.size());
-  }
-  std::size_t kept = first;
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    if (is_dir[i]) subdirs.push_back(names[i]);
-    if (!ok[i]) continue;
-    Listed l = out[first + i];
-    l.rel = rel + "/" + names[i];
-    out[kept++] = std::move(l);
-  }
-  out.resize(kept);
-  for (const auto& sub : subdirs) {
-    const int subfd = ::openat(fd, sub.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-    if (subfd >= 0) list_posts(subfd, rel + "/" + sub, out, depth + 1, threads);
+    const bool is_post = post_extension(name);
+    if (is_dir) {
+      subdirs.emplace_back(name);
+      continue;
+    }
+    if (!is_post || (e->d_type != DT_REG && e->d_type != DT_LNK && e->d_type != DT_UNKNOWN)) continue;
+    Listed l;
+    l.dir = dir_index;
+    l.rel_offset = static_cast<std::uint32_t>(out.names.size());
+    l.name_offset = static_cast<std::uint32_t>(rel.size() + 1);
+    l.rel_length = static_cast<std::uint32_t>(rel.size() + 1 + name.size());
+    out.names += rel;
+    out.names += '/';
+    out.names += name;
+    out.names += '\0';
+    out.files.push_back(l);
   }
   ::closedir(dir);
+  for (const auto& sub : subdirs) {
+    const int subfd = ::openat(fd, sub.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+    if (subfd >= 0) list_names(subfd, rel + "/" + sub, out, depth + 1);
+  }
 }
+
+// One fstatat per listed file (following links), in chunks taken in turn by
+// every thread that calls run(): on a warm pre-commit run of a large archive,
+// stat is the largest cost, and on a busy (or virtual) machine one thread
+// often runs slower than the other, which then does more of the work.
+class ListingStatter {
+ public:
+  explicit ListingStatter(Listing& listing) : listing_(listing) {}
+  void run() {
+    const std::size_t n = listing_.files.size();
+    for (std::size_t b; (b = next_.fetch_add(kChunk)) < n;) {
+      for (std::size_t i = b; i < std::min(n, b + kChunk); ++i) {
+        Listed& l = listing_.files[i];
+        struct stat st {};
+        if (::fstatat(listing_.dir_fds[l.dir], listing_.name(l), &st, 0) != 0 || !S_ISREG(st.st_mode)) continue;
+        l.size = static_cast<std::uint64_t>(st.st_size);
+        l.mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec;
+        l.ok = true;
+      }
+    }
+  }
+
+ private:
+  static constexpr std::size_t kChunk = 256;
+  Listing& listing_;
+  std::atomic<std::size_t> next_{0};
+};
 
 fs::path normal_absolute(const fs::path& p) {
   std::error_code ec;
@@ -378,17 +453,31 @@ PostView view_of(ArchiveIndex& index, const PostRecord& r, std::uint32_t root, s
 
 }  // namespace
 
+namespace {
+template <typename T>
+void append_number(std::string& out, T n) {
+  char buf[24];
+  const auto r = std::to_chars(buf, buf + sizeof buf, n);
+  out.append(buf, r.ptr);
+}
+}  // namespace
+
 std::string serialize_views(const std::vector<const PostView*>& posts) {
   std::string out;
-  out.reserve(posts.size() * 260 + 64);
+  std::size_t capacity = kCacheHeader.size() + 1;
+  for (const PostView* p : posts) {
+    capacity += 96 + p->rel.size() + p->title.size() + p->date.size() + p->categories.size() + p->source_url.size() +
+                p->info_code.size() + p->slug.size() + p->permalink.size();
+  }
+  out.reserve(capacity + capacity / 64);  // escapes are rare; one allocation, no copy
   out += kCacheHeader;
   out += '\n';
   for (const PostView* p : posts) {
     escape_into(out, p->rel);
     out += '\t';
-    out += std::to_string(p->size);
+    append_number(out, p->size);
     out += '\t';
-    out += std::to_string(p->mtime_ns);
+    append_number(out, p->mtime_ns);
     out += '\t';
     out += p->front_matter_ok ? 'y' : 'n';
     out += p->published ? 'y' : 'n';
@@ -398,52 +487,75 @@ std::string serialize_views(const std::vector<const PostView*>& posts) {
     }
     for (std::uint32_t n : {p->title_line, p->date_line, p->categories_line, p->source_line}) {
       out += '\t';
-      out += std::to_string(n);
+      append_number(out, n);
     }
     out += '\n';
   }
   return out;
 }
 
+namespace {
+// Digits only, as serialize_views writes them; false on anything else or overflow.
+template <typename T>
+bool parse_digits(std::string_view s, T& out) {
+  if (s.empty() || s.size() > 19) return false;
+  std::uint64_t v = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return parse_number(s, out);  // e.g. a negative mtime
+    v = v * 10 + static_cast<std::uint64_t>(c - '0');
+  }
+  if (v > static_cast<std::uint64_t>(std::numeric_limits<T>::max())) return false;
+  out = static_cast<T>(v);
+  return true;
+}
+}  // namespace
+
+// One pass over each line that finds the tabs and notes whether any field is
+// escaped: a warm pre-commit run parses 20,000 lines, and a call per field
+// (memchr, find, from_chars) cost more than the bytes themselves.
 bool parse_index_views(std::string_view text, ArchiveIndex& index, std::vector<PostView>& out) {
   const std::size_t first = out.size();
   if (text.substr(0, kCacheHeader.size()) != kCacheHeader) return false;
   std::size_t pos = text.find('\n');
   if (pos == std::string_view::npos) return false;
   ++pos;
-  out.reserve(first + static_cast<std::size_t>(std::count(text.begin() + static_cast<std::ptrdiff_t>(pos), text.end(), '\n')));
+  out.reserve(first + (text.size() - pos) / 128 + 16);  // lines are about 250 bytes; a guess that rarely reallocates
+  const char* const data = text.data();
+  const std::size_t size = text.size();
   std::string_view fields[kFields];
-  auto field = [&](std::string_view f) -> std::string_view {
-    if (f.find('\\') == std::string_view::npos) return f;
-    return index.keep(unescape(f));
-  };
-  while (pos < text.size()) {
-    const std::size_t nl = text.find('\n', pos);
-    if (nl == std::string_view::npos) {
-      out.resize(first);
-      return false;  // truncated
-    }
-    const std::string_view line = text.substr(pos, nl - pos);
-    pos = nl + 1;
-    std::size_t n = 0, b = 0;
-    for (;;) {
-      const void* tab = std::memchr(line.data() + b, '\t', line.size() - b);
-      const std::size_t e = tab ? static_cast<std::size_t>(static_cast<const char*>(tab) - line.data()) : line.size();
-      if (n == kFields) {
-        out.clear();
-        return false;
+  while (pos < size) {
+    std::size_t n = 0, b = pos, i = pos;
+    bool escaped = false;
+    for (; i < size; ++i) {
+      const char c = data[i];
+      if (c == '\t' || c == '\n') {
+        if (n == kFields) {  // a sixteenth field
+          n = kFields + 1;
+          break;
+        }
+        fields[n++] = std::string_view(data + b, i - b);
+        b = i + 1;
+        if (c == '\n') break;
+      } else if (c == '\\') {
+        escaped = true;
       }
-      fields[n++] = line.substr(b, e - b);
-      if (!tab) break;
-      b = e + 1;
     }
+    if (i >= size || data[i] != '\n' || n != kFields) {
+      out.resize(first);
+      return false;  // truncated, or a line with too few or too many fields
+    }
+    pos = i + 1;
     PostView v;
-    if (n != kFields || fields[3].size() != 2 || !parse_number(fields[1], v.size) || !parse_number(fields[2], v.mtime_ns) ||
-        !parse_number(fields[11], v.title_line) || !parse_number(fields[12], v.date_line) ||
-        !parse_number(fields[13], v.categories_line) || !parse_number(fields[14], v.source_line) || fields[0].empty()) {
+    if (fields[3].size() != 2 || !parse_digits(fields[1], v.size) || !parse_digits(fields[2], v.mtime_ns) ||
+        !parse_digits(fields[11], v.title_line) || !parse_digits(fields[12], v.date_line) ||
+        !parse_digits(fields[13], v.categories_line) || !parse_digits(fields[14], v.source_line) || fields[0].empty()) {
       out.resize(first);
       return false;
     }
+    auto field = [&](std::string_view f) -> std::string_view {
+      if (!escaped || f.find('\\') == std::string_view::npos) return f;
+      return index.keep(unescape(f));
+    };
     v.rel = field(fields[0]);
     v.front_matter_ok = fields[3][0] == 'y';
     v.published = fields[3][1] == 'y';
@@ -587,13 +699,19 @@ ArchiveStageStats run_archive_stage(const std::vector<FileEntry>& files, const s
   phase("run records");
 
   Excluder excluded(config.exclude);
+  const unsigned threads = jobs == 0 ? std::max(1u, std::thread::hardware_concurrency()) : jobs;
   for (std::uint32_t root_id = 1; root_id < index.roots.size(); ++root_id) {
     const std::string root_str = index.roots[root_id];
     const fs::path root(root_str);
     const fs::path cache_file = archive_cache_path(root);
     bool dirty = false;
     const std::size_t begin = index.posts.size();
-    {
+
+    // Parsing the cache and reading the directory cost about the same on a
+    // large archive, so they run side by side; only the cache reader touches
+    // `index` until both are done.
+    bool cache_corrupt = false;
+    auto read_cache = [&] {
       const int fd = ::open(cache_file.c_str(), O_RDONLY | O_CLOEXEC);
       struct stat st {};
       if (fd < 0 || ::fstat(fd, &st) != 0 || st.st_size <= 0) {
@@ -605,73 +723,151 @@ ArchiveStageStats run_archive_stage(const std::vector<FileEntry>& files, const s
           dirty = true;
         } else {
           index.hold(std::shared_ptr<const void>(map, [length](const void* p) { ::munmap(const_cast<void*>(p), length); }));
-          if (!parse_index_views(std::string_view(static_cast<const char*>(map), length), index, index.posts)) {
-            stats.warnings.push_back(fmt::format("{}: ignoring an unreadable or corrupt index cache; rebuilding it",
-                                                 cache_file.generic_string()));
-            dirty = true;
-          }
+          if (!parse_index_views(std::string_view(static_cast<const char*>(map), length), index, index.posts)) cache_corrupt = dirty = true;
         }
       }
       if (fd >= 0) ::close(fd);
+    };
+    Listing listing;
+    auto list = [&] {
+      const int dirfd = ::open((root / "_posts").c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+      if (dirfd >= 0) list_names(dirfd, "_posts", listing, 0);
+    };
+    ListingStatter statter(listing);
+    if (threads > 1) {
+      // Whichever of the two finishes first starts on the stats; the reader
+      // joins in once the listing is complete.
+      std::latch listed(1);
+      std::thread reader([&] {
+        try {
+          read_cache();
+        } catch (const std::exception&) {
+          index.posts.resize(begin);  // e.g. out of memory: rebuilt like a corrupt cache
+          cache_corrupt = dirty = true;
+        }
+        listed.wait();
+        statter.run();
+      });
+      try {
+        list();
+      } catch (...) {
+        listed.count_down();
+        reader.join();
+        throw;
+      }
+      listed.count_down();
+      statter.run();
+      reader.join();
+    } else {
+      read_cache();
+      list();
+      statter.run();
+    }
+    if (cache_corrupt) {
+      stats.warnings.push_back(
+          fmt::format("{}: ignoring an unreadable or corrupt index cache; rebuilding it", cache_file.generic_string()));
     }
     const std::size_t end = index.posts.size();
     for (std::size_t i = begin; i < end; ++i) index.posts[i].root = root_id;
-    phase("read cache");
-    std::unordered_map<std::string_view, std::size_t> cache_by_rel;
-    cache_by_rel.reserve((end - begin) * 2);
-    for (std::size_t i = begin; i < end; ++i) cache_by_rel.emplace(index.posts[i].rel, i);
+    phase("read cache, list and stat _posts");
 
-    std::vector<Listed> listed;
-    listed.reserve(end - begin + 16);
-    const int dirfd = ::open((root / "_posts").c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dirfd >= 0) list_posts(dirfd, "_posts", listed, 0, jobs == 0 ? std::max(1u, std::thread::hardware_concurrency()) : jobs);
-    phase("list _posts");
-
+    // Match each listed file with the post that describes it: one of the run,
+    // a fresh cache entry, or none (parse it). The cache is written in listing
+    // order, so a cursor that steps over a few removed files nearly always finds
+    // the entry; what it misses (new files, a reordered cache) is looked up
+    // afterwards among the entries it did not consume.
+    constexpr std::size_t kParse = static_cast<std::size_t>(-1), kSkip = kParse - 1;
+    constexpr std::size_t kLookahead = 8;
     const auto& run_posts = run_by_rel[root_id];
-    std::vector<std::size_t> in_cache;  // posts the cache file will hold, by index
-    in_cache.reserve(listed.size());
-    std::vector<char> live(end - begin, 0);
-    std::vector<const Listed*> to_parse;
-    std::size_t cache_used = 0;
     const std::string display_prefix = [&] {
       const std::string abs = root_str + "/";
       if (abs.compare(0, index.display_root.size(), index.display_root) == 0) return abs.substr(index.display_root.size());
       return abs;
     }();
-    for (const auto& l : listed) {
-      const auto c = cache_by_rel.find(l.rel);
-      const bool fresh = c != cache_by_rel.end() && index.posts[c->second].size == l.size && index.posts[c->second].mtime_ns == l.mtime_ns;
-      if (auto it = run_posts.find(l.rel); it != run_posts.end()) {
-        PostView& v = index.posts[it->second];
-        v.size = l.size;
-        v.mtime_ns = l.mtime_ns;
-        if (fresh) ++cache_used;
-        else dirty = true;
-        in_cache.push_back(it->second);
-        continue;
+    std::vector<std::size_t> cached_at(listing.files.size(), kSkip);  // cache entry, kParse (none found) or kSkip
+    std::vector<char> consumed(end - begin, 0);
+    std::vector<std::size_t> unmatched;
+    std::size_t cursor = begin;
+    for (std::size_t i = 0; i < listing.files.size(); ++i) {
+      const Listed& l = listing.files[i];
+      if (!l.ok) continue;
+      const std::string_view rel = listing.rel(l);
+      if (!config.exclude.empty() && !run_posts.count(rel) && excluded(display_prefix, rel)) continue;
+      cached_at[i] = kParse;
+      for (std::size_t k = cursor; k < end && k <= cursor + kLookahead; ++k) {
+        if (index.posts[k].rel != rel) continue;
+        cached_at[i] = k;
+        consumed[k - begin] = 1;
+        cursor = k + 1;
+        break;
       }
-      if (!config.exclude.empty() && excluded(display_prefix, l.rel)) continue;
+      if (cached_at[i] == kParse) unmatched.push_back(i);
+    }
+    bool reordered = false;
+    if (!unmatched.empty()) {
+      std::unordered_map<std::string_view, std::size_t> left;  // cache entries the cursor did not consume
+      for (std::size_t k = begin; k < end; ++k) {
+        if (!consumed[k - begin]) left.emplace(index.posts[k].rel, k);
+      }
+      for (std::size_t i : unmatched) {
+        const auto it = left.find(listing.rel(listing.files[i]));
+        if (it == left.end()) continue;  // a new file
+        cached_at[i] = it->second;
+        reordered = true;
+      }
+    }
+
+    std::vector<std::size_t> post_of(listing.files.size(), kSkip);
+    std::vector<char> live(end - begin, 0);
+    std::size_t cache_used = 0;
+    for (std::size_t i = 0; i < listing.files.size(); ++i) {
+      const std::size_t c = cached_at[i];
+      if (c == kSkip) continue;
+      const Listed& l = listing.files[i];
+      const bool fresh = c != kParse && index.posts[c].size == l.size && index.posts[c].mtime_ns == l.mtime_ns;
+      if (!run_posts.empty()) {
+        if (auto it = run_posts.find(listing.rel(l)); it != run_posts.end()) {
+          PostView& v = index.posts[it->second];
+          v.size = l.size;
+          v.mtime_ns = l.mtime_ns;
+          if (fresh) ++cache_used;
+          else dirty = true;
+          post_of[i] = it->second;
+          continue;
+        }
+      }
       if (fresh) {
         ++cache_used;
         ++stats.cache_hits;
-        live[c->second - begin] = 1;
+        live[c - begin] = 1;
+        post_of[i] = c;
         continue;
       }
       dirty = true;
-      to_parse.push_back(&l);
+      post_of[i] = kParse;
     }
-    if (cache_used != end - begin) dirty = true;  // entries for files that are gone
+    if (cache_used != end - begin || reordered) dirty = true;  // entries for files that are gone, or out of order
     // Keep the fresh cache entries, in place.
+    std::vector<std::size_t> moved(end - begin, kSkip);
     std::size_t kept = begin;
     for (std::size_t i = begin; i < end; ++i) {
-      if (live[i - begin]) index.posts[kept++] = index.posts[i];
+      if (!live[i - begin]) continue;
+      moved[i - begin] = kept;
+      if (kept != i) index.posts[kept] = index.posts[i];
+      ++kept;
     }
     index.posts.resize(kept);
-    for (std::size_t i = begin; i < kept; ++i) in_cache.push_back(i);
+    for (auto& p : post_of) {
+      if (p >= begin && p < end) p = moved[p - begin];
+    }
     index.reported.resize(index.posts.size(), false);
     phase("match cache");
 
     // Index what the cache could not answer, in parallel; front matter and links only.
+    std::vector<std::size_t> to_parse;
+    for (std::size_t i = 0; i < post_of.size(); ++i) {
+      if (post_of[i] == kParse) to_parse.push_back(i);
+    }
     if (!to_parse.empty()) {
       std::vector<PostRecord> parsed(to_parse.size());
       std::atomic<std::size_t> next{0};
@@ -679,34 +875,36 @@ ArchiveStageStats run_archive_stage(const std::vector<FileEntry>& files, const s
         for (;;) {
           const std::size_t i = next.fetch_add(1);
           if (i >= to_parse.size()) break;
-          const std::string abs = root_str + "/" + to_parse[i]->rel;
+          const Listed& l = listing.files[to_parse[i]];
+          const std::string abs = root_str + "/" + std::string(listing.rel(l));
           ParseOptions options;
           options.html = false;
           const Document doc = load_document(abs, std::string(), options);
           parsed[i] = make_post_record(doc, abs);
-          parsed[i].size = to_parse[i]->size;
-          parsed[i].mtime_ns = to_parse[i]->mtime_ns;
+          parsed[i].size = l.size;
+          parsed[i].mtime_ns = l.mtime_ns;
         }
       };
-      unsigned n = jobs == 0 ? std::max(1u, std::thread::hardware_concurrency()) : jobs;
-      n = static_cast<unsigned>(std::min<std::size_t>(n, to_parse.size()));
-      std::vector<std::thread> threads;
-      for (unsigned t = 1; t < n; ++t) threads.emplace_back(work);
+      const auto n = static_cast<unsigned>(std::min<std::size_t>(threads, to_parse.size()));
+      std::vector<std::thread> workers;
+      for (unsigned t = 1; t < n; ++t) workers.emplace_back(work);
       work();
-      for (auto& t : threads) t.join();
+      for (auto& t : workers) t.join();
       stats.parsed += parsed.size();
-      for (auto& p : parsed) {
-        const PostRecord& r = index.keep(std::move(p));
-        in_cache.push_back(index.posts.size());
+      for (std::size_t k = 0; k < parsed.size(); ++k) {
+        const PostRecord& r = index.keep(std::move(parsed[k]));
+        post_of[to_parse[k]] = index.posts.size();
         index.posts.push_back(view_of(index, r, root_id, std::string_view(r.filesystem_path).substr(root_str.size() + 1)));
         index.reported.push_back(false);
       }
       phase("parse uncached posts");
     }
     if (dirty) {
-      std::vector<const PostView*> ptrs;
-      ptrs.reserve(in_cache.size());
-      for (std::size_t i : in_cache) ptrs.push_back(&index.posts[i]);
+      std::vector<const PostView*> ptrs;  // in listing order, for the next run's match
+      ptrs.reserve(post_of.size());
+      for (std::size_t p : post_of) {
+        if (p != kSkip) ptrs.push_back(&index.posts[p]);
+      }
       std::error_code ec;
       fs::create_directories(cache_file.parent_path(), ec);
       // Like .pytest_cache: the cache directory ignores itself in the archive's git repository.
@@ -718,7 +916,8 @@ ArchiveStageStats run_archive_stage(const std::vector<FileEntry>& files, const s
         }
       }
       try {
-        write_file_atomic(cache_file, serialize_views(ptrs));
+        // Rebuilt from the posts whenever it is missing or corrupt, so not worth an fsync.
+        write_file_atomic(cache_file, serialize_views(ptrs), Durability::rebuildable);
       } catch (const std::exception& e) {
         stats.warnings.push_back(fmt::format("cannot write the index cache: {}", e.what()));
       }
@@ -728,13 +927,41 @@ ArchiveStageStats run_archive_stage(const std::vector<FileEntry>& files, const s
   index.shown.resize(index.posts.size());
   stats.indexed = index.posts.size();
 
-  std::vector<PendingFinding> pending;
-  for (const auto* active : archive_checks) {
-    const auto& check = dynamic_cast<const ArchiveCheck&>(*active->check);
-    ArchiveEmitter emit(index, check.meta().id, active->severity, pending);
+  // The checks only read the index, so they run side by side; their findings
+  // are joined in registry order, so the output does not depend on timing.
+  std::vector<std::vector<PendingFinding>> found(archive_checks.size());
+  auto run_check = [&](std::size_t k) {
+    const auto& check = dynamic_cast<const ArchiveCheck&>(*archive_checks[k]->check);
+    ArchiveEmitter emit(index, check.meta().id, archive_checks[k]->severity, found[k]);
     check.check_archive(index, emit);
-    phase(check.meta().id.c_str());
+  };
+  if (threads > 1 && archive_checks.size() > 1 && index.posts.size() >= 1000) {
+    std::atomic<std::size_t> next{0};
+    std::exception_ptr failure;
+    std::mutex failure_mutex;
+    auto work = [&] {
+      for (std::size_t k; (k = next.fetch_add(1)) < archive_checks.size();) {
+        try {
+          run_check(k);
+        } catch (...) {
+          const std::lock_guard<std::mutex> lock(failure_mutex);
+          if (!failure) failure = std::current_exception();
+        }
+      }
+    };
+    std::thread other(work);
+    work();
+    other.join();
+    if (failure) std::rethrow_exception(failure);
+    phase("archive checks (2 threads)");
+  } else {
+    for (std::size_t k = 0; k < archive_checks.size(); ++k) {
+      run_check(k);
+      phase(archive_checks[k]->check->meta().id.c_str());
+    }
   }
+  std::vector<PendingFinding> pending;
+  for (auto& f : found) std::move(f.begin(), f.end(), std::back_inserter(pending));
   if (!pending.empty()) {
     // Materialise findings against each file's text, honouring its suppressions.
     std::stable_sort(pending.begin(), pending.end(),
@@ -763,6 +990,7 @@ ArchiveStageStats run_archive_stage(const std::vector<FileEntry>& files, const s
     std::sort(result.diagnostics.begin(), result.diagnostics.end(), diagnostic_less);
     assign_fingerprints(result.diagnostics);
   }
+  phase("materialise findings");
   return stats;
 }
 

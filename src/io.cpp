@@ -50,7 +50,7 @@ std::optional<std::string> read_file(const std::filesystem::path& path, std::str
   return data;
 }
 
-void write_file_atomic(const std::filesystem::path& path, std::string_view content) {
+void write_file_atomic(const std::filesystem::path& path, std::string_view content, Durability durability) {
   const auto dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
   std::random_device rd;
   // Built with appends: GCC 12 at -O3 reports a false -Wrestrict for the
@@ -76,7 +76,7 @@ void write_file_atomic(const std::filesystem::path& path, std::string_view conte
     }
     written += static_cast<std::size_t>(n);
   }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+  if ((durability == Durability::durable && ::fsync(fd) != 0) || ::close(fd) != 0) {
     const std::string why = std::strerror(errno);
     ::unlink(tmp.c_str());
     throw std::runtime_error(path.string() + ": write failed: " + why);

@@ -245,6 +245,20 @@ class Segmenter {
     return body_.size();
   }
 
+  // From body offset i: past spaces and tabs, one line ending (LF, CRLF or CR)
+  // and the spaces after it; never past `limit` (a paragraph's end).
+  std::size_t skip_space_and_one_break(std::size_t i, std::size_t limit) const {
+    auto spaces = [&] {
+      while (i < limit && (body_[i] == ' ' || body_[i] == '\t')) ++i;
+    };
+    spaces();
+    if (i < limit && (body_[i] == '\n' || body_[i] == '\r')) {
+      i += (body_[i] == '\r' && i + 1 < limit && body_[i + 1] == '\n') ? 2 : 1;
+      spaces();
+    }
+    return i;
+  }
+
   // [text](dest "title") or ![alt](src); returns the end (body offset) or 0.
   std::size_t try_link(std::size_t i, bool image) {
     const std::size_t open = image ? i + 1 : i;
@@ -275,8 +289,9 @@ class Segmenter {
     link.text = std::string(body_.substr(open + 1, close - open - 1));
     link.begin = base_ + i;
     if (close + 1 < limit && body_[close + 1] == '(') {
-      std::size_t d = close + 2;
-      while (d < limit && (body_[d] == ' ' || body_[d] == '\t')) ++d;
+      // Spaces and at most one line break may come before the destination
+      // (kramdown 2.4: `[y](` at a line's end, the URL on the next line).
+      std::size_t d = skip_space_and_one_break(close + 2, limit);
       std::size_t db = d, de = d, end = 0;
       if (d < limit && body_[d] == '<') {
         db = d + 1;
@@ -305,7 +320,7 @@ class Segmenter {
       // A title may sit between the destination and ')'; it must be quoted.
       const std::string_view between = body_.substr(de + (body_[de] == '>' ? 1 : 0), end - de - (body_[de] == '>' ? 1 : 0));
       std::size_t t = 0;
-      while (t < between.size() && (between[t] == ' ' || between[t] == '\t')) ++t;
+      while (t < between.size() && (between[t] == ' ' || between[t] == '\t' || between[t] == '\n' || between[t] == '\r')) ++t;
       if (t < between.size() && between[t] != '"' && between[t] != '\'' && between[t] != '(') return 0;
       link.kind = image ? MarkdownLinkKind::inline_image : MarkdownLinkKind::inline_link;
       link.destination = std::string(body_.substr(db, de - db));

@@ -294,6 +294,56 @@ TEST_CASE("pre-commit run on one file finds its duplicate elsewhere in a large a
   CHECK(records.size() == 2001);
 }
 
+TEST_CASE("the index cache is matched to the listing in any order, and kept in listing order", "[archive][precommit]") {
+  const fs::path root = scratch("cache-order");
+  for (int n = 0; n < 60; ++n) {
+    const std::string dir = n % 3 == 0 ? "_posts/2021" : "_posts";  // a subdirectory too
+    spit(root / dir / ("2021-03-04-post" + std::to_string(n) + ".md"), news_post(n, code_url(n)));
+  }
+  const fs::path given = root / "_posts" / "2021-03-04-post1.md";
+  const Run cold = run_pipeline(root, {given.string()});
+  CHECK(cold.stage.indexed == 60);
+  CHECK(cold.stage.parsed == 59);
+  const fs::path cache = archive_cache_path(root);
+  const std::string in_listing_order = slurp_file(cache);
+
+  // The same entries in reverse order: every one still answers, and the file
+  // is rewritten in the order the directory lists them.
+  std::vector<std::string> lines;
+  std::istringstream in(in_listing_order);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  REQUIRE(lines.size() == 61);  // the header and every post, the given one included
+  std::string reversed = lines[0] + "\n";
+  for (std::size_t i = lines.size() - 1; i >= 1; --i) reversed += lines[i] + "\n";
+  spit(cache, reversed);
+  const Run shuffled = run_pipeline(root, {given.string()});
+  CHECK(shuffled.stage.cache_hits == 59);
+  CHECK(shuffled.stage.parsed == 0);
+  CHECK(shuffled.stage.warnings.empty());
+  CHECK(slurp_file(cache) == in_listing_order);
+
+  // A warm run with nothing changed leaves the file alone.
+  const auto written = fs::last_write_time(cache);
+  const Run warm = run_pipeline(root, {given.string()});
+  CHECK(warm.stage.cache_hits == 59);
+  CHECK(fs::last_write_time(cache) == written);
+
+  // A removed file drops out; a new one (a duplicate of post 40) is read and found.
+  fs::remove(root / "_posts" / "2021-03-04-post7.md");
+  spit(root / "_posts" / "2021" / "2021-03-05-new.md", news_post(500, code_url(40)));
+  const Run changed = run_pipeline(root, {given.string(), (root / "_posts" / "2021" / "2021-03-05-new.md").string()});
+  CHECK(changed.stage.indexed == 60);
+  CHECK(changed.stage.cache_hits == 58);
+  CHECK(changed.stage.parsed == 0);  // both new files are given, so parsed by the run itself
+  std::size_t dup = 0;
+  for (const auto& d : changed.result.diagnostics) dup += d.rule_id == "archive/duplicate-post";
+  CHECK(dup == 1);
+  std::vector<PostRecord> records;
+  REQUIRE(parse_index(slurp_file(cache), root, records));
+  CHECK(records.size() == 60);
+  CHECK(std::none_of(records.begin(), records.end(), [](const PostRecord& r) { return r.filesystem_path.find("post7.md") != std::string::npos; }));
+}
+
 TEST_CASE("the index cache round-trips values with tabs, newlines and backslashes", "[archive]") {
   PostRecord r;
   r.filesystem_path = "/site/_posts/2022-01-20-a\tb.md";
@@ -321,6 +371,32 @@ TEST_CASE("the index cache round-trips values with tabs, newlines and backslashe
   CHECK(back[0].source_line == 11);
   CHECK_FALSE(parse_index("not a cache\n", "/site", back));
   CHECK_FALSE(parse_index(std::string(serialize_index({r}, "/site")).substr(0, 60), "/site", back));
+
+  // The escape test reads eight bytes at a time: every special byte, at every
+  // offset of a long value, in a value of every length up to 17.
+  for (const char special : {'\\', '\t', '\n', '\r', '\x1f', '\x01'}) {
+    for (std::size_t length = 1; length <= 17; ++length) {
+      for (std::size_t at = 0; at < length; ++at) {
+        std::string title(length, 'x');
+        title[at] = special;
+        PostRecord t = r;
+        t.title = title;
+        t.categories = {"c\x7f\xe6\x96\xb0"};  // DEL and UTF-8 need no escape and must come back as they were
+        REQUIRE(parse_index(serialize_index({t}, "/site"), "/site", back));
+        REQUIRE(back.size() == 1);
+        CHECK(back[0].title == title);
+        CHECK(back[0].categories == t.categories);
+      }
+    }
+  }
+  // Too many fields, and numbers that are not plain digits, make the cache corrupt.
+  const std::string good = serialize_index({r}, "/site");
+  std::string extra = good;
+  extra.insert(extra.size() - 1, "\textra");
+  CHECK_FALSE(parse_index(extra, "/site", back));
+  std::string signed_size = good;
+  signed_size.replace(signed_size.find("\t42\t"), 4, "\t+42\t");
+  CHECK_FALSE(parse_index(signed_size, "/site", back));
 }
 
 TEST_CASE("named captures are translated to numbered groups", "[attribution][config]") {

@@ -279,3 +279,16 @@ TEST_CASE("cli: --report combines with --format and --output as documented", "[c
   r = p.cli("links --report markdown --format sarif");
   CHECK(r.err.find("--report FORMAT=FILE") != std::string::npos);
 }
+
+TEST_CASE("cli: offline runs do not load libcurl", "[cli][precommit]") {
+  // libcurl and the thirty libraries it needs are loaded only to check links
+  // (src/links/curl_library.hpp): a pre-commit run must not pay for them.
+  TempDir dir;
+  const std::string cmd = std::string("ldd '") + ARCHIVE_LINT_BINARY + "' > '" + (dir / "ldd.txt").string() + "' 2>&1";
+  REQUIRE(WEXITSTATUS(std::system(cmd.c_str())) == 0);
+  const std::string needed = slurp(dir / "ldd.txt");
+  INFO(needed);
+  CHECK(needed.find("libyaml-cpp") != std::string::npos);  // the listing is real
+  CHECK(needed.find("libcurl") == std::string::npos);
+  CHECK(needed.find("libssl") == std::string::npos);
+}

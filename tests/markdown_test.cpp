@@ -100,6 +100,34 @@ TEST_CASE("links, images and reference definitions are Markdown", "[markdown]") 
   CHECK(defs == 1);
 }
 
+TEST_CASE("a link destination or title may start on the next line", "[markdown]") {
+  // Checked against kramdown 2.4 (input GFM, as Jekyll 4 uses it): the first
+  // four are links, the last is text because a blank line ends the paragraph.
+  struct Case {
+    std::string body;
+    std::string destination;  // empty: no link
+  };
+  const Case cases[] = {
+      {"para [y](\nhttp://a.com/x) end\n", "http://a.com/x"},
+      {"![i](\n  /img.png \"t\")\n", "/img.png"},
+      {"[y](http://a.com\n \"t\")\n", "http://a.com"},
+      {"[y](\r\nhttp://a.com)\r\n", "http://a.com"},
+      {"[y](\n\nhttp://a.com)\n", ""},
+  };
+  for (const auto& c : cases) {
+    INFO(c.body);
+    const auto seg = segment_markdown(c.body, 0);
+    if (c.destination.empty()) {
+      CHECK(seg.links.empty());
+      continue;
+    }
+    REQUIRE(seg.links.size() == 1);
+    CHECK(seg.links[0].destination == c.destination);
+    CHECK(c.body.substr(seg.links[0].dest_begin, seg.links[0].dest_end - seg.links[0].dest_begin) == c.destination);
+    CHECK(seg.html_view.find(c.destination) == std::string::npos);  // the URL is Markdown, not HTML text
+  }
+}
+
 TEST_CASE("footnote definitions are not reference definitions", "[markdown]") {
   const auto seg = segment_markdown("text[^1]\n\n[^1]: see <b>this</b>\n", 0);
   CHECK(seg.links.empty());

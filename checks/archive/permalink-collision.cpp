@@ -208,8 +208,9 @@ class PermalinkCollision final : public ArchiveCheck {
     auto loose = [](std::string_view slug) {
       std::uint64_t h = 14695981039346656037ULL;
       for (unsigned char c : slug) {
-        if (!(c >= 0x80 || std::isalnum(c))) continue;
-        h = (h ^ static_cast<unsigned char>(std::tolower(c))) * 1099511628211ULL;
+        if (c >= 'A' && c <= 'Z') c = static_cast<unsigned char>(c | 0x20);  // ASCII only: no locale call per byte
+        else if (!(c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) continue;
+        h = (h ^ c) * 1099511628211ULL;
       }
       return h;
     };

@@ -1,7 +1,6 @@
 // The link engine: the only place in archive-lint that opens network sockets.
 #include "links/engine.hpp"
 
-#include <curl/curl.h>
 #include <fmt/format.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
@@ -21,6 +20,7 @@
 
 #include "archive_lint/text.hpp"
 #include "links/address_policy.hpp"
+#include "links/curl_library.hpp"
 #include "links/url.hpp"
 
 namespace al::links {
@@ -55,11 +55,6 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using Ms = std::chrono::milliseconds;
 
-void ensure_global_init() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
-
 struct Job {
   const EngineOptions* options = nullptr;
   std::size_t index = 0;
@@ -93,33 +88,32 @@ struct Host {
 class Engine {
  public:
   Engine(const std::vector<std::string>& urls, const EngineOptions& options, const LinkProgressFn& progress)
-      : urls_(urls), opt_(options), progress_(progress), results_(urls.size()), rng_(std::random_device{}()) {
-    ensure_global_init();
-    multi_ = curl_multi_init();
+      : curl_(curl_library()), urls_(urls), opt_(options), progress_(progress), results_(urls.size()), rng_(std::random_device{}()) {
+    multi_ = curl_.multi_init();
     if (!multi_) throw std::runtime_error("libcurl: cannot create a multi handle");
-    curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, static_cast<long>(std::max(opt_.max_concurrency, 1) * 2));
+    curl_.multi_setopt(multi_, CURLMOPT_MAXCONNECTS, static_cast<long>(std::max(opt_.max_concurrency, 1) * 2));
     // Event-driven: libcurl names the sockets to watch and its next timeout, so a
     // wake-up costs work for the sockets that are ready, not for every transfer.
     epoll_ = ::epoll_create1(EPOLL_CLOEXEC);
     if (epoll_ < 0) {
       const std::string why = std::strerror(errno);
-      curl_multi_cleanup(multi_);
+      curl_.multi_cleanup(multi_);
       throw std::runtime_error("cannot create an epoll instance: " + why);
     }
-    curl_multi_setopt(multi_, CURLMOPT_SOCKETFUNCTION, &Engine::on_socket);
-    curl_multi_setopt(multi_, CURLMOPT_SOCKETDATA, this);
-    curl_multi_setopt(multi_, CURLMOPT_TIMERFUNCTION, &Engine::on_timer);
-    curl_multi_setopt(multi_, CURLMOPT_TIMERDATA, this);
+    curl_.multi_setopt(multi_, CURLMOPT_SOCKETFUNCTION, &Engine::on_socket);
+    curl_.multi_setopt(multi_, CURLMOPT_SOCKETDATA, this);
+    curl_.multi_setopt(multi_, CURLMOPT_TIMERFUNCTION, &Engine::on_timer);
+    curl_.multi_setopt(multi_, CURLMOPT_TIMERDATA, this);
   }
   ~Engine() {
     for (auto& job : jobs_) {
       if (job->easy) {
-        curl_multi_remove_handle(multi_, job->easy);
-        curl_easy_cleanup(job->easy);
+        curl_.multi_remove_handle(multi_, job->easy);
+        curl_.easy_cleanup(job->easy);
       }
     }
-    for (CURL* e : idle_) curl_easy_cleanup(e);
-    curl_multi_cleanup(multi_);
+    for (CURL* e : idle_) curl_.easy_cleanup(e);
+    curl_.multi_cleanup(multi_);
     ::close(epoll_);
   }
   Engine(const Engine&) = delete;
@@ -179,7 +173,7 @@ class Engine {
         if (events[i].events & EPOLLOUT) mask |= CURL_CSELECT_OUT;
         if (events[i].events & EPOLLERR) mask |= CURL_CSELECT_ERR;
         int running = 0;
-        curl_multi_socket_action(multi_, events[i].data.fd, mask, &running);
+        curl_.multi_socket_action(multi_, events[i].data.fd, mask, &running);
         // A finished transfer's slot is refilled before the other ready sockets are read.
         if (drain()) advance();
       }
@@ -196,11 +190,11 @@ class Engine {
       if (curl_due_ <= Clock::now()) {
         curl_due_ = Clock::time_point::max();
         int running = 0;
-        curl_multi_socket_action(multi_, CURL_SOCKET_TIMEOUT, 0, &running);
+        curl_.multi_socket_action(multi_, CURL_SOCKET_TIMEOUT, 0, &running);
         // libcurl reports a timeout only when it changes: if ours fired before libcurl's
         // own clock said so, nothing ran and no new one comes. Ask, so none is lost.
         long ms = -1;
-        if (curl_due_ == Clock::time_point::max() && curl_multi_timeout(multi_, &ms) == CURLM_OK && ms >= 0)
+        if (curl_due_ == Clock::time_point::max() && curl_.multi_timeout(multi_, &ms) == CURLM_OK && ms >= 0)
           curl_due_ = Clock::now() + Ms(ms);
       }
     } while (drain());
@@ -223,7 +217,7 @@ class Engine {
         ::epoll_ctl(self->epoll_, socketp ? EPOLL_CTL_ADD : EPOLL_CTL_MOD, fd, &ev) != 0) {
       return -1;  // libcurl fails the transfers on this socket
     }
-    if (!socketp) curl_multi_assign(self->multi_, fd, self);
+    if (!socketp) self->curl_.multi_assign(self->multi_, fd, self);
     return 0;
   }
 
@@ -324,23 +318,23 @@ class Engine {
       idle_.pop_back();
       return e;
     }
-    CURL* e = curl_easy_init();
+    CURL* e = curl_.easy_init();
     if (!e) return nullptr;
-    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);  // followed here, hop by hop
-    curl_easy_setopt(e, CURLOPT_PROXY, "");           // never route through an environment proxy
-    curl_easy_setopt(e, CURLOPT_NETRC, static_cast<long>(CURL_NETRC_IGNORED));
-    curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
-    curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
-    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, opt_.connect_timeout_ms);
-    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, opt_.timeout_ms);
-    curl_easy_setopt(e, CURLOPT_USERAGENT, opt_.user_agent.c_str());
-    curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(opt_.max_body_bytes));
-    curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, &Engine::open_socket);
-    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &Engine::on_body);
-    curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, &Engine::on_header);
+    curl_.easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+    curl_.easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_.easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    curl_.easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);  // followed here, hop by hop
+    curl_.easy_setopt(e, CURLOPT_PROXY, "");           // never route through an environment proxy
+    curl_.easy_setopt(e, CURLOPT_NETRC, static_cast<long>(CURL_NETRC_IGNORED));
+    curl_.easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl_.easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
+    curl_.easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, opt_.connect_timeout_ms);
+    curl_.easy_setopt(e, CURLOPT_TIMEOUT_MS, opt_.timeout_ms);
+    curl_.easy_setopt(e, CURLOPT_USERAGENT, opt_.user_agent.c_str());
+    curl_.easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(opt_.max_body_bytes));
+    curl_.easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, &Engine::open_socket);
+    curl_.easy_setopt(e, CURLOPT_WRITEFUNCTION, &Engine::on_body);
+    curl_.easy_setopt(e, CURLOPT_HEADERFUNCTION, &Engine::on_header);
     return e;
   }
 
@@ -357,17 +351,17 @@ class Engine {
       return;
     }
     j.easy = e;
-    curl_easy_setopt(e, CURLOPT_URL, j.current.c_str());
-    curl_easy_setopt(e, CURLOPT_PRIVATE, &j);
-    curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, &j);
-    curl_easy_setopt(e, CURLOPT_WRITEDATA, &j);
-    curl_easy_setopt(e, CURLOPT_HEADERDATA, &j);
-    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, j.errbuf);
-    if (j.head) curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
-    else curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
+    curl_.easy_setopt(e, CURLOPT_URL, j.current.c_str());
+    curl_.easy_setopt(e, CURLOPT_PRIVATE, &j);
+    curl_.easy_setopt(e, CURLOPT_OPENSOCKETDATA, &j);
+    curl_.easy_setopt(e, CURLOPT_WRITEDATA, &j);
+    curl_.easy_setopt(e, CURLOPT_HEADERDATA, &j);
+    curl_.easy_setopt(e, CURLOPT_ERRORBUFFER, j.errbuf);
+    if (j.head) curl_.easy_setopt(e, CURLOPT_NOBODY, 1L);
+    else curl_.easy_setopt(e, CURLOPT_HTTPGET, 1L);
     ++results_[j.index].requests;
     if (first_start_ == Clock::time_point{}) first_start_ = Clock::now();
-    curl_multi_add_handle(multi_, e);
+    curl_.multi_add_handle(multi_, e);
     ++active_;
   }
 
@@ -380,29 +374,29 @@ class Engine {
   bool drain() {
     bool any = false;
     int left = 0;
-    while (CURLMsg* msg = curl_multi_info_read(multi_, &left)) {
+    while (CURLMsg* msg = curl_.multi_info_read(multi_, &left)) {
       if (msg->msg != CURLMSG_DONE) continue;
       CURL* e = msg->easy_handle;
       const CURLcode rc = msg->data.result;
       Job* j = nullptr;
-      curl_easy_getinfo(e, CURLINFO_PRIVATE, &j);
+      curl_.easy_getinfo(e, CURLINFO_PRIVATE, &j);
       long status = 0;
-      curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
+      curl_.easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
       char* location = nullptr;
-      curl_easy_getinfo(e, CURLINFO_REDIRECT_URL, &location);
+      curl_.easy_getinfo(e, CURLINFO_REDIRECT_URL, &location);
       const std::string redirect = location ? location : "";
       curl_off_t retry_after = 0;
-      curl_easy_getinfo(e, CURLINFO_RETRY_AFTER, &retry_after);
+      curl_.easy_getinfo(e, CURLINFO_RETRY_AFTER, &retry_after);
       long os_errno = 0;
-      curl_easy_getinfo(e, CURLINFO_OS_ERRNO, &os_errno);
+      curl_.easy_getinfo(e, CURLINFO_OS_ERRNO, &os_errno);
       long opened = 0;
-      curl_easy_getinfo(e, CURLINFO_NUM_CONNECTS, &opened);
+      curl_.easy_getinfo(e, CURLINFO_NUM_CONNECTS, &opened);
       connections_ += opened;
       last_done_ = Clock::now();
-      curl_multi_remove_handle(multi_, e);
+      curl_.multi_remove_handle(multi_, e);
       // libcurl never clears CURLINFO_OS_ERRNO on a reused handle: keep only clean ones.
       if (os_errno == 0) idle_.push_back(e);
-      else curl_easy_cleanup(e);
+      else curl_.easy_cleanup(e);
       j->easy = nullptr;
       --active_;
       release_host(*j);
@@ -450,7 +444,7 @@ class Engine {
   }
 
   static std::string transport_cause(CURLcode rc, long os_errno, const char* errbuf, const EngineOptions& opt) {
-    const std::string detail = errbuf && *errbuf ? std::string(errbuf) : curl_easy_strerror(rc);
+    const std::string detail = errbuf && *errbuf ? std::string(errbuf) : curl_library().easy_strerror(rc);
     switch (rc) {
       case CURLE_COULDNT_RESOLVE_HOST: return fmt::format("DNS lookup failed ({})", detail);
       case CURLE_COULDNT_CONNECT:
@@ -617,6 +611,7 @@ class Engine {
     }
   }
 
+  const CurlLibrary& curl_;
   const std::vector<std::string>& urls_;
   const EngineOptions& opt_;
   const LinkProgressFn& progress_;
