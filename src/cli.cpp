@@ -165,6 +165,8 @@ LintOutcome lint(const LintOptions& opt) {
   LinkSettings link_settings = load_link_settings(outcome.config, opt.link_overrides);
   // A run over part of the archive would make a dip in the report's history.
   link_settings.record_run = opt.changed_since.empty() && opt.shard.empty();
+  std::future<void> curl_loaded;
+  if (!link_rules.rules.empty() && !opt.offline) curl_loaded = preload_link_engine();
   std::vector<std::string> paths = opt.paths;
   if (paths.empty()) {
     // The archive the config belongs to: its `_posts` if there is one.

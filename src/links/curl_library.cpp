@@ -1,8 +1,11 @@
 #include "links/curl_library.hpp"
 
+#include "archive_lint/links.hpp"
+
 #include <dlfcn.h>
 #include <fmt/format.h>
 
+#include <future>
 #include <mutex>
 #include <stdexcept>
 #include <string>
@@ -88,3 +91,17 @@ const CurlLibrary& curl_library() {
 }
 
 }  // namespace al::links
+
+namespace al {
+
+std::future<void> preload_link_engine() {
+  return std::async(std::launch::async, [] {
+    try {
+      links::curl_library();
+    } catch (const std::exception&) {
+      // Reported by the engine, which calls curl_library() again.
+    }
+  });
+}
+
+}  // namespace al
