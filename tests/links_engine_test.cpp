@@ -16,6 +16,7 @@
 #include <sstream>
 
 #include "archive_lint/config.hpp"
+#include "archive_lint/document.hpp"
 #include "archive_lint/io.hpp"
 #include "archive_lint/links.hpp"
 #include "http_server.hpp"
@@ -430,6 +431,33 @@ TEST_CASE("protocol_relative modes: both is alive if either works, error reports
   CHECK(out[0].rule_id == "links/protocol-relative");
   REQUIRE(out[0].fix);
   CHECK(out[0].fix->replacement == "http:");
+}
+
+TEST_CASE("The protocol-relative fix goes before the '//', past spaces around the URL", "[links]") {
+  const std::string text = "---\ntitle: x\n---\n<p><a href=\"  //finews.withounder.com/a.html \">x</a></p>\n";
+  const Document doc = parse_document("2022-01-01-x.md", text);
+  REQUIRE(doc.links.size() == 1);
+  CHECK(text.substr(doc.links[0].begin, doc.links[0].end - doc.links[0].begin) == "//finews.withounder.com/a.html");
+  DocumentLinks links;
+  links.path = "x.md";
+  for (const auto& l : doc.links) {
+    LinkOccurrence o;
+    o.url = l.url;
+    o.start = doc.position(l.begin);
+    o.end = doc.position(l.end);
+    links.links.push_back(o);
+  }
+  LinkSettings settings;
+  settings.protocol_relative = "error";
+  std::vector<Diagnostic> out;
+  std::vector<std::string> warnings;
+  run_link_pass({links}, settings, all_link_rules(), false, out, warnings);
+  REQUIRE(out.size() == 1);
+  REQUIRE(out[0].fix);
+  CHECK(text.substr(out[0].fix->start_offset, 2) == "//");
+  std::string fixed = text;
+  fixed.insert(out[0].fix->start_offset, out[0].fix->replacement);
+  CHECK(fixed.find("href=\"  https://finews.withounder.com/a.html \"") != std::string::npos);
 }
 
 TEST_CASE("Exclusions and remapped local files need no network", "[links]") {

@@ -224,8 +224,8 @@ TEST_CASE("links/malformed reports broken URLs at their line and nothing on clea
 }
 
 TEST_CASE("links/malformed puts the ':' fix between the scheme and '//' as written", "[links][malformed]") {
-  // The span of an HTML link is the attribute value as written, spaces included; the
-  // URL is trimmed. The fix must land in the file, not at the URL's index.
+  // The span of an HTML link is the URL as written in the attribute value (the
+  // spaces around it excluded); the fix must land in the file, not at the URL's index.
   const std::string text =
       "---\ntitle: x\n---\n"
       "<p><a href=\" http//www.example.com/a\">x</a></p>\n"

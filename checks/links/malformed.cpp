@@ -29,8 +29,8 @@ class Malformed final : public Check {
       switch (links::classify_link(link.url)) {
         case links::LinkForm::missing_colon: {
           const auto slashes = link.url.find("//");
-          // The fix goes where the '//' is in the file: link.url is trimmed (and
-          // entity-decoded for HTML), the span is the attribute value as written.
+          // The fix goes where the '//' is in the file: link.url is entity-decoded
+          // for HTML, the span is the URL as written.
           const std::string_view raw(doc.bytes.data() + link.begin, link.end - link.begin);
           const auto raw_slashes = raw.find("//");
           std::optional<Fix> fix;
