@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "archive_lint/io.hpp"
+#include "archive_lint/link_report.hpp"
 #include "archive_lint/links.hpp"
 #include "links/cache.hpp"
 #include "links/engine.hpp"
@@ -46,15 +47,6 @@ bool collect_document_links(const Document& doc, const std::string& filesystem_p
 }
 
 namespace {
-
-std::string day_of(std::int64_t unix_seconds) {
-  const std::time_t t = static_cast<std::time_t>(unix_seconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[16];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-  return buf;
-}
 
 std::string_view rule_for(Outcome o) {
   switch (o) {
@@ -255,7 +247,7 @@ LinkPassStats run_link_pass(const std::vector<DocumentLinks>& docs, const LinkSe
       if (cache && !links::is_alive(chosen->outcome)) {
         if (const links::CacheEntry* e = cache->find(chosen_url); e && e->failures > 1 && e->first_failure > 0)
           message += fmt::format("; {} since {} ({} runs)", chosen->outcome == Outcome::dead ? "dead" : "failing",
-                                 day_of(e->first_failure), e->failures);
+                                 report_day(e->first_failure), e->failures);
       }
       std::optional<Fix> fix;
       if (chosen->outcome == Outcome::redirect && !chosen->redirect_to.empty())
