@@ -67,14 +67,13 @@ void add_html_link(Document& doc, const HtmlStartTag& tag, const HtmlAttribute& 
     doc.links.push_back(std::move(link));
   };
   if (!spec.srcset) {
-    // The span is the URL as written, without the spaces a browser strips
-    // around it: findings point at the URL, and a fix that adds a scheme lands
-    // before its first character.
-    auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; };
-    std::size_t b = begin, e = begin + raw_len;
-    while (b < e && space(doc.bytes[b])) ++b;
-    while (e > b && space(doc.bytes[e - 1])) --e;
-    push(attr.value, b, e);
+    // The span is the URL as written, without the spaces around it (trimmed
+    // like the URL itself): findings point at the URL, and a fix that adds a
+    // scheme lands before its first character.
+    const std::string_view raw(doc.bytes.data() + begin, raw_len);
+    const std::string_view written = trim(raw);
+    const std::size_t b = begin + static_cast<std::size_t>(written.data() - raw.data());
+    push(attr.value, b, b + written.size());
     return;
   }
   // srcset: comma-separated candidates, each a URL then an optional descriptor.
