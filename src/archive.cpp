@@ -495,13 +495,15 @@ std::string serialize_views(const std::vector<const PostView*>& posts) {
 }
 
 namespace {
-// Digits only, as serialize_views writes them; false on anything else or overflow.
+// A number as serialize_views writes it (std::to_chars); false on anything else or overflow.
 template <typename T>
 bool parse_digits(std::string_view s, T& out) {
-  if (s.empty() || s.size() > 19) return false;
+  // Up to 18 digits cannot overflow the accumulator; anything else (a negative
+  // mtime, a 19- or 20-digit value) goes to the general parser.
+  if (s.empty() || s.size() > 18) return parse_number(s, out);
   std::uint64_t v = 0;
   for (char c : s) {
-    if (c < '0' || c > '9') return parse_number(s, out);  // e.g. a negative mtime
+    if (c < '0' || c > '9') return parse_number(s, out);
     v = v * 10 + static_cast<std::uint64_t>(c - '0');
   }
   if (v > static_cast<std::uint64_t>(std::numeric_limits<T>::max())) return false;
@@ -792,7 +794,8 @@ ArchiveStageStats run_archive_stage(const std::vector<FileEntry>& files, const s
       const Listed& l = listing.files[i];
       if (!l.ok) continue;
       const std::string_view rel = listing.rel(l);
-      if (!config.exclude.empty() && !run_posts.count(rel) && excluded(display_prefix, rel)) continue;
+      // Excluded unless given; the run-post lookup only for the few excluded files.
+      if (!config.exclude.empty() && excluded(display_prefix, rel) && !run_posts.count(rel)) continue;
       cached_at[i] = kParse;
       for (std::size_t k = cursor; k < end && k <= cursor + kLookahead; ++k) {
         if (index.posts[k].rel != rel) continue;

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <set>
 #include <sstream>
@@ -389,6 +390,15 @@ TEST_CASE("the index cache round-trips values with tabs, newlines and backslashe
       }
     }
   }
+  // Every number serialize writes reads back: a file dated 1922 (a 20-character
+  // negative mtime) and the largest size.
+  PostRecord old_file = r;
+  old_file.mtime_ns = -1500000000000000000LL;
+  old_file.size = std::numeric_limits<std::uint64_t>::max();
+  REQUIRE(parse_index(serialize_index({old_file}, "/site"), "/site", back));
+  REQUIRE(back.size() == 1);
+  CHECK(back[0].mtime_ns == old_file.mtime_ns);
+  CHECK(back[0].size == old_file.size);
   // Too many fields, and numbers that are not plain digits, make the cache corrupt.
   const std::string good = serialize_index({r}, "/site");
   std::string extra = good;
