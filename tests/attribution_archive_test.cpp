@@ -29,25 +29,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-fs::path scratch(const std::string& name) {
-  const fs::path dir = fs::temp_directory_path() / ("archive-lint-attr-" + std::to_string(::getpid())) / name;
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
-
-std::string slurp_file(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-void spit(const fs::path& p, const std::string& text) {
-  fs::create_directories(p.parent_path());
-  std::ofstream out(p, std::ios::binary);
-  out << text;
-}
+using al::test::slurp;
+using al::test::spit;
 
 struct Run {
   RunResult result;
@@ -131,7 +114,7 @@ TEST_CASE("attribution, archive and jekyll fixtures get exactly the expected fin
       ++cases;
       const std::string case_name = std::string(family) + "/" + entry.path().filename().string();
       REQUIRE(find_check(case_name) != nullptr);
-      const fs::path root = scratch("fixture-" + std::string(family) + "-" + entry.path().filename().string());
+      const fs::path root = al::test::scratch_dir("attr-fixture-" + std::string(family) + "-" + entry.path().filename().string());
       fs::copy(entry.path() / "_posts", root / "_posts", fs::copy_options::recursive);
       const Run run = run_pipeline(root, {(root / "_posts").string()});
       const auto rows = read_rows(entry.path() / "expected.tsv");
@@ -173,7 +156,7 @@ TEST_CASE("attribution, archive and jekyll fixtures get exactly the expected fin
 
 TEST_CASE("attribution messages quote both values", "[attribution]") {
   const fs::path fixtures = fs::path(ARCHIVE_LINT_SOURCE_DIR) / "tests" / "fixtures" / "attribution";
-  const fs::path root = scratch("messages");
+  const fs::path root = al::test::scratch_dir("attr-messages");
   fs::copy(fixtures / "source-mismatch" / "_posts", root / "_posts", fs::copy_options::recursive);
   fs::copy(fixtures / "backlink-mismatch" / "_posts", root / "_posts", fs::copy_options::recursive | fs::copy_options::skip_existing);
   const Run run = run_pipeline(root, {(root / "_posts").string()});
@@ -203,7 +186,7 @@ TEST_CASE("attribution recall and precision over gen-archive", "[attribution][re
   std::size_t injected = 0, found = 0, false_positives = 0, clean_findings = 0, repeated = 0;
   std::ostringstream problems;
   for (int seed = 1; seed <= 5; ++seed) {
-    const fs::path out = scratch("recall-" + std::to_string(seed));
+    const fs::path out = al::test::scratch_dir("attr-recall-" + std::to_string(seed));
     const std::string cmd = "python3 '" + tool.string() + "' '" + out.string() + "' --posts 2000 --seed " +
                             std::to_string(seed) + " > /dev/null";
     REQUIRE(std::system(cmd.c_str()) == 0);
@@ -251,7 +234,7 @@ TEST_CASE("attribution recall and precision over gen-archive", "[attribution][re
 }
 
 TEST_CASE("pre-commit run on one file finds its duplicate elsewhere in a large archive", "[archive][precommit]") {
-  const fs::path root = scratch("precommit");
+  const fs::path root = al::test::scratch_dir("attr-precommit");
   for (int n = 0; n < 2000; ++n) spit(root / "_posts" / ("2021-03-04-post" + std::to_string(n) + ".md"), news_post(n, code_url(n)));
   // The new post reposts article 1234 again.
   const fs::path added = root / "_posts" / "2021-03-05-repost.md";
@@ -262,7 +245,7 @@ TEST_CASE("pre-commit run on one file finds its duplicate elsewhere in a large a
                           "' check --format json _posts/2021-03-05-repost.md > out.json 2> err.txt";
   auto run_cli = [&] { return WEXITSTATUS(std::system(cmd.c_str())); };
   CHECK(run_cli() == 1);
-  std::string out = slurp_file(root / "out.json");
+  std::string out = slurp(root / "out.json");
   INFO(out);
   CHECK(out.find("archive/duplicate-post") != std::string::npos);
   CHECK(out.find("_posts/2021-03-04-post1234.md") != std::string::npos);
@@ -291,12 +274,12 @@ TEST_CASE("pre-commit run on one file finds its duplicate elsewhere in a large a
   CHECK(rebuilt.stage.warnings[0].find("corrupt") != std::string::npos);
   CHECK(rebuilt.stage.parsed == 2001 - 1);
   std::vector<PostRecord> records;
-  CHECK(parse_index(slurp_file(cache), root, records));
+  CHECK(parse_index(slurp(cache), root, records));
   CHECK(records.size() == 2001);
 }
 
 TEST_CASE("the index cache is matched to the listing in any order, and kept in listing order", "[archive][precommit]") {
-  const fs::path root = scratch("cache-order");
+  const fs::path root = al::test::scratch_dir("attr-cache-order");
   for (int n = 0; n < 60; ++n) {
     const std::string dir = n % 3 == 0 ? "_posts/2021" : "_posts";  // a subdirectory too
     spit(root / dir / ("2021-03-04-post" + std::to_string(n) + ".md"), news_post(n, code_url(n)));
@@ -306,7 +289,7 @@ TEST_CASE("the index cache is matched to the listing in any order, and kept in l
   CHECK(cold.stage.indexed == 60);
   CHECK(cold.stage.parsed == 59);
   const fs::path cache = archive_cache_path(root);
-  const std::string in_listing_order = slurp_file(cache);
+  const std::string in_listing_order = slurp(cache);
 
   // The same entries in reverse order: every one still answers, and the file
   // is rewritten in the order the directory lists them.
@@ -321,7 +304,7 @@ TEST_CASE("the index cache is matched to the listing in any order, and kept in l
   CHECK(shuffled.stage.cache_hits == 59);
   CHECK(shuffled.stage.parsed == 0);
   CHECK(shuffled.stage.warnings.empty());
-  CHECK(slurp_file(cache) == in_listing_order);
+  CHECK(slurp(cache) == in_listing_order);
 
   // A warm run with nothing changed leaves the file alone.
   const auto written = fs::last_write_time(cache);
@@ -340,7 +323,7 @@ TEST_CASE("the index cache is matched to the listing in any order, and kept in l
   for (const auto& d : changed.result.diagnostics) dup += d.rule_id == "archive/duplicate-post";
   CHECK(dup == 1);
   std::vector<PostRecord> records;
-  REQUIRE(parse_index(slurp_file(cache), root, records));
+  REQUIRE(parse_index(slurp(cache), root, records));
   CHECK(records.size() == 60);
   CHECK(std::none_of(records.begin(), records.end(), [](const PostRecord& r) { return r.filesystem_path.find("post7.md") != std::string::npos; }));
 }
@@ -457,7 +440,7 @@ TEST_CASE("archive rule options are validated", "[archive][config]") {
 }
 
 TEST_CASE("permalink collisions follow the configured pattern and time zone", "[archive]") {
-  const fs::path root = scratch("permalink");
+  const fs::path root = al::test::scratch_dir("attr-permalink");
   // 07:30 +0800 is the previous day in UTC: distinct days as written, the same day in UTC.
   auto post = [](const std::string& date, const std::string& slug_title) {
     return "---\nlayout: post\ntitle: \"" + slug_title + "\"\ndate: " + date + "\ncategories: kejiribao\n---\n<p>x</p>\n";

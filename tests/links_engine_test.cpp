@@ -31,13 +31,6 @@ using al::testing::TestHttpServer;
 
 namespace {
 
-fs::path temp_dir(const std::string& name) {
-  const fs::path dir = fs::temp_directory_path() / ("archive-lint-" + name + "-" + std::to_string(::getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
-
 EngineOptions test_options() {
   EngineOptions o;
   o.allow_private = true;  // the test server is on loopback
@@ -328,7 +321,7 @@ TEST_CASE("Blocked addresses get no request at all", "[links][engine][ssrf][netw
 TEST_CASE("The cache is reused while fresh, expires, keeps failure history and survives corruption",
           "[links][cache][network]") {
   TestHttpServer server;
-  const fs::path dir = temp_dir("cache-engine");
+  const fs::path dir = al::test::scratch_dir("cache-engine");
   LinkSettings settings;
   settings.site_url = server.base();
   settings.use_cache = true;
@@ -461,7 +454,7 @@ TEST_CASE("The protocol-relative fix goes before the '//', past spaces around th
 }
 
 TEST_CASE("Exclusions and remapped local files need no network", "[links]") {
-  const fs::path dir = temp_dir("remap");
+  const fs::path dir = al::test::scratch_dir("remap");
   fs::create_directories(dir / "_site" / "category");
   { std::ofstream(dir / "_site" / "category" / "a.html") << "x"; }
   Config config = parse_config(R"(site: {url: "https://finews.withounder.com"}
@@ -493,7 +486,7 @@ TEST_CASE("archive-lint links over a gen-archive archive against a loopback serv
     return;
   }
   TestHttpServer server;
-  const fs::path dir = temp_dir("cli-links");
+  const fs::path dir = al::test::scratch_dir("cli-links");
   const std::string gen = "python3 " + tool.string() + " " + dir.string() + " --posts 60 --seed 5 --defect-rate 0 --link-base " +
                           server.base() + " >/dev/null";
   REQUIRE(std::system(gen.c_str()) == 0);

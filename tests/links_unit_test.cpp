@@ -29,13 +29,6 @@ using namespace al::links;
 
 namespace {
 
-fs::path temp_dir(const std::string& name) {
-  const fs::path dir = fs::temp_directory_path() / ("archive-lint-" + name + "-" + std::to_string(::getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
-
 std::vector<Diagnostic> run_rule(const Document& doc, const std::string& id) {
   std::vector<Diagnostic> out;
   auto check = find_check(id)->make();
@@ -138,7 +131,7 @@ TEST_CASE("JSON reader parses valid input and rejects bad input with a position"
 }
 
 TEST_CASE("Cache format round-trips and keeps the failure history", "[links][cache]") {
-  const fs::path dir = temp_dir("cache-unit");
+  const fs::path dir = al::test::scratch_dir("cache-unit");
   LinkCache cache(dir / "c.json");
   std::vector<std::string> warnings;
   cache.load(warnings);
@@ -174,7 +167,7 @@ TEST_CASE("Cache format round-trips and keeps the failure history", "[links][cac
 }
 
 TEST_CASE("Concurrent cache writers do not lose each other's entries", "[links][cache]") {
-  const fs::path dir = temp_dir("cache-concurrent");
+  const fs::path dir = al::test::scratch_dir("cache-concurrent");
   const fs::path file = dir / "c.json";
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t) {
@@ -243,7 +236,7 @@ TEST_CASE("links/malformed puts the ':' fix between the scheme and '//' as writt
 }
 
 TEST_CASE("links/malformed finds every URL gen-archive breaks, at its line", "[links][malformed]") {
-  const fs::path dir = temp_dir("gen-malformed");
+  const fs::path dir = al::test::scratch_dir("gen-malformed");
   const std::string cmd = "python3 " + al::test::gen_archive_tool().string() + " " + dir.string() +
                           " --posts 400 --seed 11 --defect-rate 0.3 >/dev/null";
   const fs::path tool = al::test::gen_archive_tool();

@@ -41,6 +41,10 @@ class TempDir {
   fs::path path_;
 };
 
+// A fresh, empty directory named after `name` and this process under the
+// system temp dir; unlike TempDir it is left behind, for looking at after a failure.
+fs::path scratch_dir(const std::string& name);
+
 std::string slurp(const fs::path& path);
 void spit(const fs::path& path, const std::string& content);  // creates parent directories
 
