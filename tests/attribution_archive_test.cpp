@@ -178,18 +178,11 @@ TEST_CASE("attribution messages quote both values", "[attribution]") {
 }
 
 TEST_CASE("attribution recall and precision over gen-archive", "[attribution][recall]") {
-  const fs::path tool = al::test::gen_archive_tool();
-  if (!fs::exists(tool)) {
-    WARN("gen-archive not found at " << tool.string() << "; skipping");
-    return;
-  }
   std::size_t injected = 0, found = 0, false_positives = 0, clean_findings = 0, repeated = 0;
   std::ostringstream problems;
   for (int seed = 1; seed <= 5; ++seed) {
     const fs::path out = al::test::scratch_dir("attr-recall-" + std::to_string(seed));
-    const std::string cmd = "python3 '" + tool.string() + "' '" + out.string() + "' --posts 2000 --seed " +
-                            std::to_string(seed) + " > /dev/null";
-    REQUIRE(std::system(cmd.c_str()) == 0);
+    al::test::generate_archive(out, "--posts 2000 --seed " + std::to_string(seed));
     const auto manifest = manifest_by_file(out / "manifest.tsv");
     const Run run = run_pipeline(out, {(out / "_posts").string()});
     std::map<std::string, std::size_t> hits;

@@ -34,21 +34,16 @@ std::map<std::string, al::test::ManifestRow> manifest_by_file(const fs::path& fi
 }  // namespace
 
 TEST_CASE("html recall and precision over gen-archive", "[html][recall]") {
-  const fs::path tool = al::test::gen_archive_tool();
-  if (!fs::exists(tool)) {
-    WARN("gen-archive not found at " << tool.string() << "; skipping");
-    return;
-  }
+  const auto kinds = al::test::gen_archive_kinds("html");
+  REQUIRE(kinds.size() >= 4);
+  std::map<std::string, std::size_t> injected_by_kind;
   const Config config = parse_config("extends: news-archive\n", "cfg.yml");
   const auto checks = instantiate_checks(config);
   std::size_t injected = 0, found = 0, clean_posts = 0, clean_findings = 0, extra = 0;
   std::ostringstream problems;
   for (int seed = 1; seed <= 5; ++seed) {
-    const fs::path out = fs::temp_directory_path() / ("archive-lint-recall-" + std::to_string(seed));
-    fs::remove_all(out);
-    const std::string cmd = "python3 '" + tool.string() + "' '" + out.string() + "' --posts 2000 --seed " +
-                            std::to_string(seed) + " > /dev/null";
-    REQUIRE(std::system(cmd.c_str()) == 0);
+    const fs::path out = al::test::scratch_dir("html-recall-" + std::to_string(seed));
+    al::test::generate_archive(out, "--posts 2000 --seed " + std::to_string(seed));
     const auto manifest = manifest_by_file(out / "manifest.tsv");
     for (const auto& entry : fs::directory_iterator(out / "_posts")) {
       const std::string rel = "_posts/" + entry.path().filename().string();
@@ -70,6 +65,7 @@ TEST_CASE("html recall and precision over gen-archive", "[html][recall]") {
       const al::test::ManifestRow& defect = it->second;
       if (defect.family == "html") {
         ++injected;
+        ++injected_by_kind[defect.kind];
         bool hit = false;
         for (const auto& d : ds) {
           const bool match = d.rule_id == "html/" + defect.kind && d.start.line >= defect.first_line && d.start.line <= defect.last_line;
@@ -96,6 +92,10 @@ TEST_CASE("html recall and precision over gen-archive", "[html][recall]") {
   WARN("html recall " << found << "/" << injected << ", clean posts " << clean_posts << " with " << clean_findings
                       << " findings, " << extra << " unexpected findings on defect posts");
   CHECK(injected > 100);
+  for (const auto& kind : kinds) {  // every html kind the generator makes was exercised
+    INFO("html kind " << kind);
+    CHECK(injected_by_kind[kind] > 0);
+  }
   CHECK(found == injected);
   CHECK(clean_findings == 0);
   CHECK(extra == 0);

@@ -191,8 +191,12 @@ TEST_CASE("clean look-alikes give no findings", "[html]") {
 }
 
 TEST_CASE("the example posts are clean", "[html]") {
-  for (const auto& entry : std::filesystem::directory_iterator(ARCHIVE_LINT_SOURCE_DIR "/../shared/examples")) {
-    if (entry.path().extension() != ".md" || entry.path().filename() == "README.md") continue;
+  // The two post shapes of the news archive (copies of the archive's own
+  // posts); the other files in examples/_posts carry defects on purpose.
+  for (const char* name : {"2022-01-20-NW202201202254890865.md", "2022-01-21-NW202201210000000001.md"}) {
+    const std::filesystem::path path = std::filesystem::path(ARCHIVE_LINT_SOURCE_DIR) / "examples" / "_posts" / name;
+    REQUIRE(std::filesystem::is_regular_file(path));
+    const std::filesystem::directory_entry entry(path);
     std::ifstream in(entry.path(), std::ios::binary);
     std::stringstream ss;
     ss << in.rdbuf();

@@ -480,16 +480,9 @@ links:
 }
 
 TEST_CASE("archive-lint links over a gen-archive archive against a loopback server", "[links][cli][network]") {
-  const fs::path tool = al::test::gen_archive_tool();
-  if (!fs::exists(tool)) {
-    WARN("gen-archive not available; skipped");
-    return;
-  }
   TestHttpServer server;
   const fs::path dir = al::test::scratch_dir("cli-links");
-  const std::string gen = "python3 " + tool.string() + " " + dir.string() + " --posts 60 --seed 5 --defect-rate 0 --link-base " +
-                          server.base() + " >/dev/null";
-  REQUIRE(std::system(gen.c_str()) == 0);
+  al::test::generate_archive(dir, "--posts 60 --seed 5 --defect-rate 0 --link-base " + server.base());
   const fs::path report = dir / "report.json";
   const std::string cmd = "cd " + dir.string() + " && " + ARCHIVE_LINT_BINARY +
                           " links _posts --allow-private --no-cache --timeout 2 --retries 0 --format json -o " +

@@ -104,6 +104,7 @@ RunOutput run(const std::string& command, const fs::path& cwd) {
 std::vector<ManifestRow> read_manifest(const fs::path& file) {
   std::vector<ManifestRow> rows;
   std::ifstream in(file);
+  if (!in) throw std::runtime_error(file.string() + ": cannot open the manifest");
   std::string line;
   std::getline(in, line);  // header
   while (std::getline(in, line)) {
@@ -121,6 +122,27 @@ std::vector<ManifestRow> read_manifest(const fs::path& file) {
     rows.push_back(r);
   }
   return rows;
+}
+
+std::vector<ManifestRow> generate_archive(const fs::path& out, const std::string& arguments) {
+  const RunOutput gen = run("python3 " + sh_quote(gen_archive_tool().string()) + " " + sh_quote(out.string()) + " " + arguments,
+                            fs::temp_directory_path());
+  if (gen.exit_code != 0)
+    throw std::runtime_error("bench/gen-archive " + arguments + " failed (exit " + std::to_string(gen.exit_code) + "): " + gen.err);
+  return read_manifest(out / "manifest.tsv");
+}
+
+std::vector<std::string> gen_archive_kinds(const std::string& family) {
+  const RunOutput list = run("python3 " + sh_quote(gen_archive_tool().string()) + " --list-kinds", fs::temp_directory_path());
+  if (list.exit_code != 0) throw std::runtime_error("bench/gen-archive --list-kinds failed: " + list.err);
+  std::vector<std::string> kinds;
+  std::istringstream lines(list.out);
+  std::string line;
+  while (std::getline(lines, line)) {
+    const auto tab = line.find('\t');
+    if (tab != std::string::npos && line.substr(0, tab) == family) kinds.push_back(line.substr(tab + 1));
+  }
+  return kinds;
 }
 
 }  // namespace al::test

@@ -17,8 +17,8 @@ namespace fs = std::filesystem;
 inline fs::path source_dir() { return fs::path(ARCHIVE_LINT_SOURCE_DIR); }
 inline fs::path cli_binary() { return fs::path(ARCHIVE_LINT_BINARY); }
 
-// shared/tools/gen-archive sits beside the checkout (CI copies shared/ there).
-inline fs::path gen_archive_tool() { return (source_dir() / ".." / "shared" / "tools" / "gen-archive").lexically_normal(); }
+// The project's own archive generator (bench/gen-archive, Python 3 stdlib).
+inline fs::path gen_archive_tool() { return source_dir() / "bench" / "gen-archive"; }
 
 // One row of gen-archive's manifest.tsv: an injected defect and its line span.
 struct ManifestRow {
@@ -26,6 +26,11 @@ struct ManifestRow {
   std::uint32_t first_line = 0, last_line = 0;
 };
 std::vector<ManifestRow> read_manifest(const fs::path& file);
+// Runs bench/gen-archive into `out` with `arguments` (e.g. "--posts 2000 --seed 3")
+// and returns its manifest; throws, failing the test, when the generator fails.
+std::vector<ManifestRow> generate_archive(const fs::path& out, const std::string& arguments);
+// The defect kinds of one family that bench/gen-archive injects (--list-kinds).
+std::vector<std::string> gen_archive_kinds(const std::string& family);
 
 // A fresh directory under the system temp dir, removed on destruction.
 class TempDir {

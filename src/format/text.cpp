@@ -1,11 +1,20 @@
 // gcc-style `path:line:col: severity: message [rule]`, with the source line
 // and a caret, grouped by file, and a one-line summary.
+#include <algorithm>
 #include <fmt/format.h>
 
 #include "archive_lint/formatter.hpp"
 
 namespace al {
 namespace {
+
+// "^~~~" under a span `width` columns wide. Built in place: "^" + std::string
+// trips GCC 12's false -Wrestrict at -O3 (GCC bug 105329).
+std::string caret_marker(int width) {
+  std::string marker(static_cast<std::size_t>(std::max(1, width)), '~');
+  marker[0] = '^';
+  return marker;
+}
 
 // Terminal columns of a code point: East Asian wide and fullwidth take two.
 int display_width(char32_t c) {
@@ -80,7 +89,7 @@ class TextFormatter final : public Formatter {
         int span = std::max(1, std::min(total - lead, 60));
         out << paint("2", gutter) << expand_tabs(d.source_line) << '\n'
             << paint("2", std::string(gutter.size() - 2, ' ') + "| ") << std::string(static_cast<std::size_t>(lead), ' ')
-            << paint(sev_color, "^" + std::string(static_cast<std::size_t>(span - 1), '~')) << '\n';
+            << paint(sev_color, caret_marker(span)) << '\n';
       }
       if (d.fix) out << paint("2", "      = fix: ") << d.fix->description << '\n';
     }

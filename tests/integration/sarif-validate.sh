@@ -17,20 +17,14 @@ trap 'rm -rf "$work"' EXIT
 
 "$bin" check --offline --config "$root/examples/.archive-lint.yml" --format sarif --output "$work/examples.sarif" || [[ $? -eq 1 ]]
 inputs=("$work/examples.sarif")
-gen="$root/../shared/tools/gen-archive"
-if [[ -x "$gen" || -f "$gen" ]]; then
-  python3 "$gen" "$work/archive" --posts 300 --seed 7 >/dev/null
-  printf 'extends: news-archive\n' > "$work/archive/.archive-lint.yml"
-  (cd "$work/archive" && "$bin" check _posts --offline --format sarif --output "$work/gen.sarif") || [[ $? -eq 1 ]]
-  inputs+=("$work/gen.sarif")
-else
-  echo "warning: $gen not found; validating the examples only" >&2
-fi
+python3 "$root/bench/gen-archive" "$work/archive" --posts 300 --seed 7 >/dev/null
+printf 'extends: news-archive\n' > "$work/archive/.archive-lint.yml"
+(cd "$work/archive" && "$bin" check _posts --offline --format sarif --output "$work/gen.sarif") || [[ $? -eq 1 ]]
+inputs+=("$work/gen.sarif")
 : > "$work/empty-archive.md"
 # Also the empty-results case.
 mkdir -p "$work/clean/_posts"
-cp "$root/../shared/examples/"*.md "$work/clean/_posts/" 2>/dev/null || cp "$root/examples/_posts/2022-01-20-"*.md "$work/clean/_posts/"
-rm -f "$work/clean/_posts/README.md"
+cp "$root/examples/_posts/2022-01-20-NW202201202254890865.md" "$root/examples/_posts/2022-01-21-NW202201210000000001.md" "$work/clean/_posts/"
 (cd "$work/clean" && "$bin" check _posts --offline --format sarif --output "$work/clean.sarif")
 inputs+=("$work/clean.sarif")
 
