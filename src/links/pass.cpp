@@ -148,14 +148,14 @@ LinkPassStats run_link_pass(const std::vector<DocumentLinks>& docs, const LinkSe
         if (!links::parse_http_url(candidate, u, error)) break;  // links/malformed reports it
         const std::string url = u.normalized();
         bool excluded = false;
-        for (const auto& re : settings.exclude)
-          excluded |= std::regex_search(url, re) || std::regex_search(link.url, re);
+        for (const auto& pattern : settings.exclude) excluded |= pattern.search(url) || pattern.search(link.url);
         if (excluded) break;
         bool remapped = false;
         for (const auto& rule : settings.remap) {
-          std::smatch m;
-          if (!std::regex_search(url, m, rule.pattern)) continue;
-          std::string local = m.format(rule.replacement) + std::string(m.suffix());
+          const auto m = rule.pattern.find(url);
+          if (!m) continue;
+          // The replacement stands for the text up to the match's end; the rest of the URL follows it.
+          std::string local = expand_replacement(rule.replacement, url, *m) + url.substr((*m)[0].end);
           if (const auto q = local.find('?'); q != std::string::npos) local.erase(q);
           std::filesystem::path p(local);
           if (p.is_relative()) p = settings.root / p;
@@ -165,7 +165,7 @@ LinkPassStats run_link_pass(const std::vector<DocumentLinks>& docs, const LinkSe
           r.remapped_from = url;
           if (!std::filesystem::exists(p, ec))
             add(d, l, "links/dead", fmt::format("{}: the local file {} does not exist (links.remap '{}')", url, local,
-                                                 rule.pattern_text));
+                                                 rule.pattern.text()));
           remapped = true;
           break;
         }
