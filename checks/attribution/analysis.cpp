@@ -133,11 +133,14 @@ void find_markers(const Document& doc, const MarkerRule& rule, Facts& facts) {
         ++close;
       }
       if (wanted) {
-        const std::size_t element_end_view = content_end == view.size() ? view.size() : view.find('>', content_end);
+        // The element ends after the `>` of what ended its content, or with the
+        // body when it is left open there (not one byte past the end of the file).
+        const std::size_t gt = content_end == view.size() ? std::string_view::npos : view.find('>', content_end);
+        const std::size_t element_end_view = gt == std::string_view::npos ? view.size() : gt + 1;
         auto m = search_marker(doc, rule, doc.body_offset + open_end, doc.body_offset + content_end);
         if (m) {
           m->element_begin = doc.body_offset + i;
-          m->element_end = doc.body_offset + (element_end_view == std::string_view::npos ? view.size() : element_end_view + 1);
+          m->element_end = doc.body_offset + element_end_view;
           facts.markers.push_back(*m);
         } else {
           facts.candidate_elements.push_back(doc.body_offset + i);
