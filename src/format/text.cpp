@@ -7,6 +7,14 @@
 namespace al {
 namespace {
 
+// `^~~~` under a span of `width` columns (at least 1). Built in place: gcc 12
+// at -O3 warns (-Wrestrict, a false positive) about "^" + std::string(n, '~').
+std::string caret_and_tildes(int width) {
+  std::string out(static_cast<std::size_t>(std::max(1, width)), '~');
+  out[0] = '^';
+  return out;
+}
+
 // Terminal columns of a code point: East Asian wide and fullwidth take two.
 int display_width(char32_t c) {
   if ((c >= 0x1100 && c <= 0x115F) || (c >= 0x2E80 && c <= 0xA4CF && c != 0x303F) || (c >= 0xAC00 && c <= 0xD7A3) ||
@@ -80,7 +88,7 @@ class TextFormatter final : public Formatter {
         int span = std::max(1, std::min(total - lead, 60));
         out << paint("2", gutter) << expand_tabs(d.source_line) << '\n'
             << paint("2", std::string(gutter.size() - 2, ' ') + "| ") << std::string(static_cast<std::size_t>(lead), ' ')
-            << paint(sev_color, "^" + std::string(static_cast<std::size_t>(span - 1), '~')) << '\n';
+            << paint(sev_color, caret_and_tildes(span)) << '\n';
       }
       if (d.fix) out << paint("2", "      = fix: ") << d.fix->description << '\n';
     }
