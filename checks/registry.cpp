@@ -54,6 +54,7 @@ std::unique_ptr<Check> make_archive_singleton_category();
 std::unique_ptr<Check> make_jekyll_liquid_syntax();
 std::unique_ptr<Check> make_jekyll_future_date();
 std::unique_ptr<Check> make_jekyll_front_matter_unreadable();
+std::unique_ptr<Check> make_internal_check_failed();
 }  // namespace checks
 
 namespace {
@@ -105,6 +106,7 @@ const CheckFactory kFactories[] = {
     checks::make_jekyll_liquid_syntax,
     checks::make_jekyll_future_date,
     checks::make_jekyll_front_matter_unreadable,
+    checks::make_internal_check_failed,
 };
 }  // namespace
 

@@ -658,6 +658,28 @@ class Excluder {
   std::string last_dir_storage_;
   std::string_view last_dir_;
 };
+// An archive check sees every post at once, so its failure belongs to no one
+// file: it is reported on the run's first post (or as a warning without one).
+void report_archive_failures(const ArchiveIndex& index, const std::vector<ActiveCheck>& checks,
+                             const std::vector<std::string>& failures, std::vector<std::vector<PendingFinding>>& found,
+                             std::vector<std::string>& warnings) {
+  const ActiveCheck* rule = find_active(checks, kCheckFailedRule);
+  const auto first = std::find(index.reported.begin(), index.reported.end(), true);
+  for (std::size_t k = 0; k < failures.size(); ++k) {
+    if (failures[k].empty() || !rule) continue;
+    if (first == index.reported.end()) {
+      warnings.push_back(failures[k]);
+      continue;
+    }
+    PendingFinding f;
+    f.post = static_cast<std::size_t>(first - index.reported.begin());
+    f.message = failures[k];
+    f.rule_id = std::string(kCheckFailedRule);
+    f.severity = rule->severity;
+    found[k].push_back(std::move(f));
+  }
+}
+
 }  // namespace
 
 ArchiveStageStats run_archive_stage(const std::vector<FileEntry>& files, const std::vector<ActiveCheck>& checks,
@@ -873,6 +895,7 @@ ArchiveStageStats run_archive_stage(const std::vector<FileEntry>& files, const s
     }
     if (!to_parse.empty()) {
       std::vector<PostRecord> parsed(to_parse.size());
+      std::vector<std::string> failed(to_parse.size());  // why a post could not be indexed
       std::atomic<std::size_t> next{0};
       auto work = [&] {
         for (;;) {
@@ -882,8 +905,13 @@ ArchiveStageStats run_archive_stage(const std::vector<FileEntry>& files, const s
           const std::string abs = root_str + "/" + std::string(listing.rel(l));
           ParseOptions options;
           options.html = false;
-          const Document doc = load_document(abs, std::string(), options);
-          parsed[i] = make_post_record(doc, abs);
+          try {
+            parsed[i] = make_post_record(load_document(abs, std::string(), options), abs);
+          } catch (...) {
+            parsed[i] = PostRecord{};  // indexed without front matter: the archive checks pass over it
+            parsed[i].filesystem_path = abs;
+            failed[i] = check_failure_message(fmt::format("indexing {} failed", abs), "the archive checks pass over it");
+          }
           parsed[i].size = l.size;
           parsed[i].mtime_ns = l.mtime_ns;
         }
@@ -893,6 +921,9 @@ ArchiveStageStats run_archive_stage(const std::vector<FileEntry>& files, const s
       for (unsigned t = 1; t < n; ++t) workers.emplace_back(work);
       work();
       for (auto& t : workers) t.join();
+      for (auto& f : failed) {
+        if (!f.empty()) stats.warnings.push_back(std::move(f));
+      }
       stats.parsed += parsed.size();
       for (std::size_t k = 0; k < parsed.size(); ++k) {
         const PostRecord& r = index.keep(std::move(parsed[k]));
@@ -933,10 +964,18 @@ ArchiveStageStats run_archive_stage(const std::vector<FileEntry>& files, const s
   // The checks only read the index, so they run side by side; their findings
   // are joined in registry order, so the output does not depend on timing.
   std::vector<std::vector<PendingFinding>> found(archive_checks.size());
+  std::vector<std::string> failures(archive_checks.size());  // a check's exception, in words
   auto run_check = [&](std::size_t k) {
     const auto& check = dynamic_cast<const ArchiveCheck&>(*archive_checks[k]->check);
     ArchiveEmitter emit(index, check.meta().id, archive_checks[k]->severity, found[k]);
-    check.check_archive(index, emit);
+    try {
+      check.check_archive(index, emit);
+    } catch (...) {
+      failures[k] = check_failure_message(
+          fmt::format("archive check {} failed while it compared the archive's posts (reported on the run's first post)",
+                      check.meta().id),
+          "its findings may be incomplete, the other checks ran");
+    }
   };
   if (threads > 1 && archive_checks.size() > 1 && index.posts.size() >= 1000) {
     std::atomic<std::size_t> next{0};
@@ -963,6 +1002,7 @@ ArchiveStageStats run_archive_stage(const std::vector<FileEntry>& files, const s
       phase(archive_checks[k]->check->meta().id.c_str());
     }
   }
+  report_archive_failures(index, checks, failures, found, stats.warnings);
   std::vector<PendingFinding> pending;
   for (auto& f : found) std::move(f.begin(), f.end(), std::back_inserter(pending));
   if (!pending.empty()) {

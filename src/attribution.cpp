@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <set>
-#include <stdexcept>
 
 #include "archive_lint/config.hpp"
 #include "archive_lint/text.hpp"
@@ -46,26 +45,17 @@ bool is_none(const YAML::Node& node) {
   return v == "none" || v == "off" || v == "false";
 }
 
-std::string regex_escape(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    if (std::string_view(R"(\^$.|?*+()[]{}/-)").find(c) != std::string_view::npos) out.push_back('\\');
-    out.push_back(c);
-  }
-  return out;
-}
-
 Template compile_template(const std::string& file, const YAML::Node& node, const std::string& what,
                           const std::set<std::string>& allowed, bool need_placeholder) {
   Template t;
   t.text = scalar(file, node, what);
-  std::string re = "^";
+  std::string re;
   std::size_t i = 0;
   bool in_prefix = true;
   while (i < t.text.size()) {
     const std::size_t open = t.text.find('{', i);
     if (open == std::string::npos) {
-      re += regex_escape(std::string_view(t.text).substr(i));
+      re += quote_pattern(std::string_view(t.text).substr(i));
       if (in_prefix) t.prefix += t.text.substr(i);
       break;
     }
@@ -77,7 +67,7 @@ Template compile_template(const std::string& file, const YAML::Node& node, const
       for (const auto& a : allowed) list += (list.empty() ? "{" : ", {") + a + "}";
       fail(file, node, fmt::format("'{}': unknown placeholder '{{{}}}' in '{}' (allowed: {})", what, name, t.text, list));
     }
-    re += regex_escape(std::string_view(t.text).substr(i, open - i));
+    re += quote_pattern(std::string_view(t.text).substr(i, open - i));
     if (in_prefix) t.prefix += t.text.substr(i, open - i);
     in_prefix = false;
     // A category is one path segment; a source is any non-empty text.
@@ -85,12 +75,11 @@ Template compile_template(const std::string& file, const YAML::Node& node, const
     t.placeholders.push_back(name);
     i = close + 1;
   }
-  re += "$";
   if (need_placeholder && t.placeholders.empty())
     fail(file, node, fmt::format("'{}': template '{}' has no placeholder", what, t.text));
   try {
-    t.re = std::regex(re, std::regex::ECMAScript | std::regex::optimize);
-  } catch (const std::regex_error& e) {
+    t.re.emplace(re);
+  } catch (const PatternError& e) {
     fail(file, node, fmt::format("'{}': cannot compile template '{}': {}", what, t.text, e.what()));
   }
   return t;
@@ -101,23 +90,16 @@ MarkerRule compile_marker(const std::string& file, const YAML::Node& node) {
   const YAML::Node pattern = node["pattern"];
   if (!pattern.IsDefined()) fail(file, node, "'attribution.marker' needs a 'pattern' with a (?<source>...) capture");
   m.pattern = scalar(file, pattern, "attribution.marker.pattern");
-  std::map<std::string, std::size_t> groups;
-  std::string translated;
   try {
-    translated = translate_named_groups(m.pattern, groups);
-  } catch (const std::invalid_argument& e) {
-    fail(file, pattern, fmt::format("'attribution.marker.pattern': {}", e.what()));
+    m.re.emplace(m.pattern);
+  } catch (const PatternError& e) {
+    fail(file, pattern, fmt::format("'attribution.marker.pattern' is not a pattern archive-lint can use: {}", e.what()));
   }
-  const auto source = groups.find("source");
-  if (source == groups.end())
+  const auto source = m.re->group_number("source");
+  if (!source)
     fail(file, pattern, fmt::format("'attribution.marker.pattern' has no named capture (?<source>...): '{}'", m.pattern));
-  m.source_group = source->second;
-  m.literal_prefix = regex_literal_prefix(translated);
-  try {
-    m.re = std::regex(translated, std::regex::ECMAScript | std::regex::optimize);
-  } catch (const std::regex_error& e) {
-    fail(file, pattern, fmt::format("'attribution.marker.pattern' is not a valid regular expression: {}", e.what()));
-  }
+  m.source_group = *source;
+  m.literal_prefix = regex_literal_prefix(m.pattern);
   if (const YAML::Node element = node["element"]; element.IsDefined() && !element.IsNull()) {
     m.element = scalar(file, element, "attribution.marker.element");
     std::size_t dot = m.element.find('.');
@@ -172,10 +154,10 @@ CategoryRule compile_category(const std::string& file, const std::string& name, 
 }  // namespace
 
 bool Template::match(std::string_view input, std::map<std::string, std::string>* values) const {
-  std::match_results<std::string_view::const_iterator> m;
-  if (!std::regex_match(input.begin(), input.end(), m, re)) return false;
+  const auto m = re ? re->full_match(input) : std::nullopt;
+  if (!m) return false;
   if (values) {
-    for (std::size_t i = 0; i < placeholders.size(); ++i) (*values)[placeholders[i]] = m[i + 1].str();
+    for (std::size_t i = 0; i < placeholders.size(); ++i) (*values)[placeholders[i]] = std::string((*m)[i + 1].in(input));
   }
   return true;
 }
@@ -194,62 +176,6 @@ std::string Template::expand(const std::map<std::string, std::string>& values) c
     const auto it = values.find(text.substr(open + 1, close - open - 1));
     out += it == values.end() ? text.substr(open, close - open + 1) : it->second;
     i = close + 1;
-  }
-  return out;
-}
-
-std::string translate_named_groups(std::string_view pattern, std::map<std::string, std::size_t>& groups) {
-  std::string out;
-  std::size_t group = 0;
-  bool in_class = false;
-  for (std::size_t i = 0; i < pattern.size(); ++i) {
-    const char c = pattern[i];
-    if (c == '\\') {
-      out.push_back(c);
-      if (i + 1 < pattern.size()) out.push_back(pattern[++i]);
-      continue;
-    }
-    if (in_class) {
-      if (c == ']') in_class = false;
-      out.push_back(c);
-      continue;
-    }
-    if (c == '[') {
-      in_class = true;
-      out.push_back(c);
-      if (i + 1 < pattern.size() && pattern[i + 1] == '^') out.push_back(pattern[++i]);
-      if (i + 1 < pattern.size() && pattern[i + 1] == ']') out.push_back(pattern[++i]);
-      continue;
-    }
-    if (c != '(') {
-      out.push_back(c);
-      continue;
-    }
-    if (i + 1 < pattern.size() && pattern[i + 1] == '?') {
-      const std::string_view rest = pattern.substr(i + 2);
-      if (rest.substr(0, 2) == "<=" || rest.substr(0, 2) == "<!")
-        throw std::invalid_argument("lookbehind (?<= and (?<! is not supported by std::regex");
-      if ((rest.substr(0, 1) == "<" || rest.substr(0, 2) == "P<")) {
-        const std::size_t name_begin = rest[0] == 'P' ? 2 : 1;
-        const std::size_t close = rest.find('>', name_begin);
-        if (close == std::string_view::npos) throw std::invalid_argument("unterminated group name after (?<");
-        const std::string name(rest.substr(name_begin, close - name_begin));
-        if (name.empty()) throw std::invalid_argument("empty group name in (?<>...)");
-        ++group;
-        if (!groups.emplace(name, group).second)
-          throw std::invalid_argument(fmt::format("group name '{}' is used twice", name));
-        out.push_back('(');
-        i += 2 + close;  // skip "?<name>"
-        continue;
-      }
-      if (rest.substr(0, 1) == ":" || rest.substr(0, 1) == "=" || rest.substr(0, 1) == "!") {
-        out.push_back(c);
-        continue;
-      }
-      throw std::invalid_argument(fmt::format("unsupported group syntax '(?{}'", rest.substr(0, 1)));
-    }
-    ++group;
-    out.push_back(c);
   }
   return out;
 }

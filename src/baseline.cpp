@@ -5,37 +5,28 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include "archive_lint/io.hpp"
 #include "archive_lint/json_value.hpp"
 
 namespace al {
 
 Baseline Baseline::load(const std::filesystem::path& file) {
-  std::string error;
-  auto text = read_file(file, error);
-  if (!text) throw std::runtime_error(fmt::format("{}: cannot read baseline: {}", file.string(), error));
-  JsonValue root;
-  try {
-    root = parse_json(*text);
-  } catch (const JsonParseError& e) {
-    throw std::runtime_error(fmt::format("{}:{}:{}: malformed baseline: {}", file.string(), e.line, e.column, e.what()));
-  }
-  const JsonValue* version = root.find("archiveLintBaseline");
-  const JsonValue* findings = root.find("findings");
-  if (!version || !version->is_number() || !findings || !findings->is_array())
-    throw std::runtime_error(fmt::format("{}: not an archive-lint baseline (expected \"archiveLintBaseline\" and \"findings\")",
-                                         file.string()));
-  if (version->as_int() != 1)
-    throw std::runtime_error(fmt::format("{}: baseline version {} is not supported (this archive-lint reads 1)",
-                                         file.string(), version->as_int()));
+  const JsonFile in(file, "the baseline");
+  const JsonValue& root = in.root();
+  if (!root.is_object() || !root.find("archiveLintBaseline") || !root.find("findings"))
+    in.fail(root, "not an archive-lint baseline (expected an object with \"archiveLintBaseline\" and \"findings\")");
+  const JsonValue& version = *root.find("archiveLintBaseline");
+  if (!version.is_number() || version.as_int() != 1)
+    in.fail(version, fmt::format("baseline version {} is not supported (this archive-lint reads 1)", in.written(version)));
+  const auto& findings = in.array(*root.find("findings"), "findings");
   Baseline baseline;
-  std::size_t index = 0;
-  for (const auto& f : findings->as_array()) {
-    Entry e{f.get_string("rule"), f.get_string("path"), f.get_string("fingerprint"), f.get_string("message")};
+  for (std::size_t i = 0; i < findings.size(); ++i) {
+    const std::string where = fmt::format("findings[{}]", i);
+    auto text = [&](std::string_view key) { return in.string(in.required(findings[i], where, key), fmt::format("{}.{}", where, key)); };
+    Entry e{text("rule"), text("path"), text("fingerprint"), std::string()};
+    if (const JsonValue* message = in.member(findings[i], where, "message")) e.message = in.string(*message, where + ".message");
     if (e.rule.empty() || e.path.empty() || e.fingerprint.empty())
-      throw std::runtime_error(fmt::format("{}: finding #{} lacks rule, path or fingerprint", file.string(), index + 1));
+      in.fail(findings[i], fmt::format("{} has an empty rule, path or fingerprint", where));
     baseline.entries_.push_back(std::move(e));
-    ++index;
   }
   return baseline;
 }

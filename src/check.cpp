@@ -2,7 +2,36 @@
 
 #include <fmt/format.h>
 
+#include <new>
+#include <stdexcept>
+
 namespace al {
+
+namespace {
+
+// The exception being handled, in words; its own text follows in parentheses.
+std::string current_exception_in_words() {
+  try {
+    throw;
+  } catch (const std::out_of_range& e) {
+    return fmt::format("it read past the end of its data ({})", e.what());
+  } catch (const std::length_error& e) {
+    return fmt::format("it needed a string or list longer than it can hold ({})", e.what());
+  } catch (const std::bad_alloc&) {
+    return "it ran out of memory";
+  } catch (const std::exception& e) {
+    return fmt::format("it stopped with an error ({})", e.what());
+  } catch (...) {
+    return "it stopped with an exception that carries no message";
+  }
+}
+
+}  // namespace
+
+std::string check_failure_message(std::string_view what_failed, std::string_view consequence) {
+  return fmt::format("{}: {}; {}. This is a bug in archive-lint: please report it with this file", what_failed,
+                     current_exception_in_words(), consequence);
+}
 
 void Emitter::report(std::size_t begin, std::size_t end, std::string message, std::optional<Fix> fix) {
   Diagnostic d;

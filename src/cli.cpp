@@ -154,7 +154,9 @@ LintOutcome lint(const LintOptions& opt) {
   outcome.checks = instantiate_checks(outcome.config);
   if (opt.links_only) {
     outcome.checks.erase(std::remove_if(outcome.checks.begin(), outcome.checks.end(),
-                                        [](const ActiveCheck& c) { return c.check->meta().family() != "links"; }),
+                                        [](const ActiveCheck& c) {
+                                          return c.check->meta().family() != "links" && c.check->meta().id != kCheckFailedRule;
+                                        }),
                          outcome.checks.end());
   }
   LinkRuleSeverities link_rules;
@@ -162,6 +164,9 @@ LintOutcome lint(const LintOptions& opt) {
     if (c.check->meta().family() == "links" && c.check->meta().id != "links/malformed")
       link_rules.rules.emplace_back(c.check->meta().id, c.severity);
   }
+  // A failure inside the link pass is reported like a check's.
+  if (const ActiveCheck* failed = find_active(outcome.checks, kCheckFailedRule); failed && !link_rules.rules.empty())
+    link_rules.rules.emplace_back(std::string(kCheckFailedRule), failed->severity);
   LinkSettings link_settings = load_link_settings(outcome.config, opt.link_overrides);
   // A run over part of the archive would make a dip in the report's history.
   link_settings.record_run = opt.changed_since.empty() && opt.shard.empty();

@@ -165,7 +165,7 @@ void apply_document(const std::string& file, Config& config, const YAML::Node& r
     } else if (key == "links") {
       if (!value.IsMap() && !value.IsNull())
         throw ConfigError(fmt::format("{}: 'links' must be a mapping", at(file, value)));
-      config.links = YAML::Clone(value);
+      config.links = value;  // not Clone(): a clone loses the marks that links.* errors cite
     } else if (key == "attribution") {
       // `attribution: none` switches the rules off; a mapping refines the preset's.
       if (value.IsNull() || (value.IsScalar() && (value.Scalar() == "none" || value.Scalar() == "off"))) {

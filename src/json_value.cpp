@@ -1,17 +1,35 @@
 #include "archive_lint/json_value.hpp"
 
+#include <fmt/format.h>
+
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 
+#include "archive_lint/io.hpp"
 #include "archive_lint/json.hpp"
 #include "archive_lint/text.hpp"
 
 namespace al {
 
-std::int64_t JsonValue::as_int() const {
+std::optional<std::int64_t> JsonValue::as_int() const {
   if (auto* i = std::get_if<std::int64_t>(&v_)) return *i;
-  return static_cast<std::int64_t>(std::get<double>(v_));
+  const auto* d = std::get_if<double>(&v_);
+  // A cast outside [-2^63, 2^63) is undefined. -2^63 itself is left out too: as a
+  // double it may be -9223372036854775809 rounded (what strtoll rejected).
+  if (!d || !std::isfinite(*d) || std::trunc(*d) != *d || *d <= -9223372036854775808.0 || *d >= 9223372036854775808.0)
+    return std::nullopt;
+  return static_cast<std::int64_t>(*d);
+}
+
+std::string_view JsonValue::kind() const {
+  if (is_null()) return "null";
+  if (is_bool()) return "true or false";
+  if (is_number()) return "a number";
+  if (is_string()) return "a string";
+  if (is_array()) return "an array";
+  return "an object";
 }
 
 double JsonValue::as_double() const {
@@ -119,15 +137,7 @@ class Parser {
 
  private:
   [[noreturn]] void fail(const std::string& what) const {
-    std::size_t line = 1, col = 1;
-    for (std::size_t i = 0; i < pos_ && i < s_.size(); ++i) {
-      if (s_[i] == '\n') {
-        ++line;
-        col = 1;
-      } else {
-        ++col;
-      }
-    }
+    const auto [line, col] = json_line_column(s_, pos_);
     throw JsonParseError(what, line, col);
   }
 
@@ -142,8 +152,15 @@ class Parser {
   }
 
   JsonValue value(int depth) {
-    if (depth > 512) fail("JSON nests too deeply");
     skip_ws();
+    const std::size_t start = pos_;
+    JsonValue v = bare_value(depth);
+    v.set_offset(start);
+    return v;
+  }
+
+  JsonValue bare_value(int depth) {
+    if (depth > 512) fail("JSON nests too deeply");
     if (pos_ >= s_.size()) fail("unexpected end of input");
     const char c = s_[pos_];
     if (c == '{') return object(depth);
@@ -286,8 +303,12 @@ class Parser {
       if (!digits()) fail("bad number");
     }
     const std::string text(s_.substr(start, pos_ - start));
-    if (is_int && text.size() < 19) return JsonValue(static_cast<std::int64_t>(std::strtoll(text.c_str(), nullptr, 10)));
-    return JsonValue(std::strtod(text.c_str(), nullptr));
+    if (is_int) {
+      errno = 0;
+      const long long v = std::strtoll(text.c_str(), nullptr, 10);
+      if (errno != ERANGE) return JsonValue(static_cast<std::int64_t>(v));
+    }
+    return JsonValue(std::strtod(text.c_str(), nullptr));  // beyond 64 bits: as_int() says so
   }
 
   std::string_view s_;
@@ -297,5 +318,76 @@ class Parser {
 }  // namespace
 
 JsonValue parse_json(std::string_view text) { return Parser(text).parse_document(); }
+
+std::pair<std::size_t, std::size_t> json_line_column(std::string_view text, std::size_t offset) {
+  std::size_t line = 1, col = 1;
+  for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      col = 1;
+    } else if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
+      ++col;  // not a UTF-8 continuation byte: a new code point
+    }
+  }
+  return {line, col};
+}
+
+JsonFile::JsonFile(const std::filesystem::path& file, std::string_view what) : name_(file.string()) {
+  std::string error;
+  auto text = read_file(file, error);
+  if (!text) throw std::runtime_error(fmt::format("{}: cannot read {}: {}", name_, what, error));
+  text_ = std::move(*text);
+  try {
+    root_ = parse_json(text_);
+  } catch (const JsonParseError& e) {
+    throw std::runtime_error(fmt::format("{}:{}:{}: {} is not valid JSON: {}", name_, e.line, e.column, what, e.what()));
+  }
+}
+
+void JsonFile::fail(const JsonValue& at, const std::string& message) const {
+  const auto [line, col] = json_line_column(text_, at.offset());
+  throw std::runtime_error(fmt::format("{}:{}:{}: {}", name_, line, col, message));
+}
+
+std::string JsonFile::written(const JsonValue& v) const {
+  if (!v.is_number()) return v.dump(0);
+  // As written: 1e999 was parsed as infinity, which dump() would show as null.
+  const std::size_t end = std::min(text_.find_first_not_of("0123456789+-.eE", v.offset()), text_.size());
+  return text_.substr(v.offset(), end - v.offset());
+}
+
+const JsonValue::Object& JsonFile::object(const JsonValue& v, const std::string& where) const {
+  if (!v.is_object()) fail(v, fmt::format("{} must be an object, not {}", where, v.kind()));
+  return v.as_object();
+}
+
+const JsonValue::Array& JsonFile::array(const JsonValue& v, const std::string& where) const {
+  if (!v.is_array()) fail(v, fmt::format("{} must be an array, not {}", where, v.kind()));
+  return v.as_array();
+}
+
+const std::string& JsonFile::string(const JsonValue& v, const std::string& where) const {
+  if (!v.is_string()) fail(v, fmt::format("{} must be a string, not {}", where, v.kind()));
+  return v.as_string();
+}
+
+std::int64_t JsonFile::integer(const JsonValue& v, const std::string& where, std::int64_t low, std::int64_t high) const {
+  const auto n = v.as_int();
+  if (!v.is_number()) fail(v, fmt::format("{} must be a whole number, not {}", where, v.kind()));
+  if (!n || *n < low || *n > high)
+    fail(v, fmt::format("{} must be a whole number from {} to {}, not {}", where, low, high, written(v)));
+  return *n;
+}
+
+const JsonValue* JsonFile::member(const JsonValue& v, const std::string& where, std::string_view key) const {
+  (void)object(v, where);
+  return v.find(key);
+}
+
+const JsonValue& JsonFile::required(const JsonValue& v, const std::string& where, std::string_view key) const {
+  const JsonValue* m = member(v, where, key);
+  if (!m) fail(v, fmt::format("{} has no \"{}\"", where, key));
+  return *m;
+}
 
 }  // namespace al

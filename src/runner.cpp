@@ -7,6 +7,7 @@
 #include <chrono>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <unordered_set>
 
@@ -56,7 +57,24 @@ bool walk_order_less(std::string_view a, std::string_view b) {
   return a.size() < b.size();
 }
 
+// internal/check-failed at the top of the file, for the exception being
+// handled; nothing when that rule is off.
+void report_failure(const Document& doc, const std::vector<ActiveCheck>& checks, std::string_view what_failed,
+                    std::string_view consequence, std::vector<Diagnostic>& out) {
+  const ActiveCheck* rule = find_active(checks, kCheckFailedRule);
+  if (!rule) return;
+  Emitter emit(doc, kCheckFailedRule, rule->severity, out);
+  emit.report(0, 0, check_failure_message(what_failed, consequence));
+}
+
 }  // namespace
+
+const ActiveCheck* find_active(const std::vector<ActiveCheck>& checks, std::string_view id) {
+  for (const auto& c : checks) {
+    if (c.check->meta().id == id) return &c;
+  }
+  return nullptr;
+}
 
 std::vector<ActiveCheck> instantiate_checks(const Config& config) {
   std::vector<ActiveCheck> active;
@@ -199,7 +217,12 @@ void check_document(const Document& doc, const std::vector<ActiveCheck>& checks,
     const auto& meta = active.check->meta();
     if (!doc.readable && meta.family() != "io") continue;
     Emitter emit(doc, meta.id, active.severity, out);
-    active.check->check(doc, emit);
+    try {
+      active.check->check(doc, emit);
+    } catch (...) {
+      report_failure(doc, checks, fmt::format("check {} failed on this file", meta.id),
+                     "its findings on this file may be incomplete, the other checks ran", out);
+    }
   }
   if (!doc.suppressions.lines.empty() || !doc.suppressions.file_patterns.empty()) {
     auto kept = std::remove_if(out.begin() + static_cast<std::ptrdiff_t>(first), out.end(), [&](const Diagnostic& d) {
@@ -234,13 +257,27 @@ RunResult run_checks(const std::vector<FileEntry>& files, const std::vector<Acti
     for (;;) {
       const std::size_t i = next.fetch_add(1);
       if (i >= files.size()) break;
-      const Document doc = load_document(files[i].filesystem_path.string(), files[i].display_path);
+      std::optional<Document> loaded;
+      try {
+        loaded.emplace(load_document(files[i].filesystem_path.string(), files[i].display_path));
+      } catch (...) {
+        report_failure(parse_document(files[i].display_path, ""), checks, "archive-lint could not parse this file",
+                       "no check ran on it", per_worker[worker]);
+        continue;
+      }
+      const Document& doc = *loaded;
       bytes += doc.bytes.size();
       check_document(doc, checks, per_worker[worker]);
-      if (want_records && doc.readable && doc.is_post())
-        records[worker].push_back(make_post_record(doc, files[i].filesystem_path));
-      if (links_out && collect_document_links(doc, files[i].filesystem_path.string(), collected[i]) &&
-          !files[i].added_lines.empty()) {
+      try {
+        if (want_records && doc.readable && doc.is_post())
+          records[worker].push_back(make_post_record(doc, files[i].filesystem_path));
+        if (links_out) collect_document_links(doc, files[i].filesystem_path.string(), collected[i]);
+      } catch (...) {
+        report_failure(doc, checks, "indexing this file for the archive and link checks failed",
+                       "those checks may miss it", per_worker[worker]);
+        continue;
+      }
+      if (links_out && !collected[i].links.empty() && !files[i].added_lines.empty()) {
         // --changed-since: only the links on lines the change added.
         auto& links = collected[i].links;
         const auto& added = files[i].added_lines;

@@ -385,15 +385,27 @@ TEST_CASE("the index cache round-trips values with tabs, newlines and backslashe
   CHECK_FALSE(parse_index(signed_size, "/site", back));
 }
 
-TEST_CASE("named captures are translated to numbered groups", "[attribution][config]") {
-  std::map<std::string, std::size_t> groups;
-  CHECK(translate_named_groups("（文章来源：(?<source>[^）]+)）", groups) == "（文章来源：([^）]+)）");
-  CHECK(groups.at("source") == 1);
-  groups.clear();
-  CHECK(translate_named_groups(R"((a)(?:b)\((?<source>[(]x)(?P<other>y))", groups) == R"((a)(?:b)\(([(]x)(y))");
-  CHECK(groups.at("source") == 2);
-  CHECK(groups.at("other") == 3);
-  CHECK_THROWS_AS(translate_named_groups("(?<=a)b", groups), std::invalid_argument);
+TEST_CASE("named captures (?<name>...) work as RE2's (?P<name>...), not inside a class or after a backslash",
+          "[attribution][config]") {
+  const al::Pattern marker("（文章来源：(?<source>[^）]+)）");
+  CHECK(marker.group_number("source") == 1u);
+  const std::string text = "<p>（文章来源：科技日报）</p>";
+  const auto m = marker.find(text);
+  REQUIRE(m);
+  CHECK((*m)[1].in(text) == "科技日报");
+  const al::Pattern mixed(R"((a)(?:b)\((?<source>[(]x)(?P<other>y))");
+  CHECK(mixed.group_number("source") == 2u);
+  CHECK(mixed.group_number("other") == 3u);
+  CHECK(mixed.full_match("ab((xy"));
+  // `(?<x>)` inside a character class, or after an escaped `(`, is text, not a group.
+  const al::Pattern in_class("[(?<x>)]+");
+  CHECK_FALSE(in_class.group_number("x"));
+  CHECK(in_class.full_match("(?<x>)"));
+  const al::Pattern escaped(R"(\(?<x>)");
+  CHECK_FALSE(escaped.group_number("x"));
+  CHECK(escaped.full_match("(<x>"));
+  CHECK(escaped.full_match("<x>"));
+  CHECK_THROWS_AS(al::Pattern("(?<=a)b"), al::PatternError);
 }
 
 TEST_CASE("bad attribution config is a ConfigError naming file and line", "[attribution][config]") {

@@ -7,12 +7,7 @@
 using namespace al::test;
 
 namespace {
-const al::ActiveCheck* find_active(const std::vector<al::ActiveCheck>& checks, const std::string& id) {
-  for (const auto& c : checks) {
-    if (c.check->meta().id == id) return &c;
-  }
-  return nullptr;
-}
+using al::find_active;
 al::Config parse(const std::string& text) { return al::parse_config(text, "/project/.archive-lint.yml"); }
 }  // namespace
 

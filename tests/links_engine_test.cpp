@@ -484,9 +484,14 @@ TEST_CASE("archive-lint links over a gen-archive archive against a loopback serv
   const fs::path dir = al::test::scratch_dir("cli-links");
   al::test::generate_archive(dir, "--posts 60 --seed 5 --defect-rate 0 --link-base " + server.base());
   const fs::path report = dir / "report.json";
+  // Every host but the loopback server: RE2 has no negative lookahead, so the
+  // pattern spells out "not 127.0.0.1 followed by ':' or '/'".
+  const std::string not_loopback =
+      "^https?://([^1]|1[^2]|12[^7]|127[^.]|127\\.[^0]|127\\.0[^.]|127\\.0\\.[^0]|127\\.0\\.0[^.]|127\\.0\\.0\\.[^1]|"
+      "127\\.0\\.0\\.1[^:/])";
   const std::string cmd = "cd " + dir.string() + " && " + ARCHIVE_LINT_BINARY +
                           " links _posts --allow-private --no-cache --timeout 2 --retries 0 --format json -o " +
-                          report.string() + " --exclude '^https?://(?!127\\.0\\.0\\.1[:/])' 2>" + (dir / "stderr.txt").string();
+                          report.string() + " --exclude '" + not_loopback + "' 2>" + (dir / "stderr.txt").string();
   const int rc = std::system(cmd.c_str());
   CHECK(WEXITSTATUS(rc) == 1);
   std::string error;

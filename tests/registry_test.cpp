@@ -1,9 +1,9 @@
 // The registry is the single source of rule metadata: ids, summaries, help, docs pages.
 #include <catch2/catch.hpp>
 
-#include <regex>
 #include <set>
 
+#include "archive_lint/pattern.hpp"
 #include "archive_lint/registry.hpp"
 #include "support.hpp"
 
@@ -13,12 +13,12 @@ TEST_CASE("registry: ids are unique, sorted and shaped family/name", "[registry]
   const auto& all = al::registry();
   REQUIRE_FALSE(all.empty());
   std::set<std::string> ids;
-  const std::regex shape("[a-z][a-z0-9]*(-[a-z0-9]+)*/[a-z][a-z0-9]*(-[a-z0-9]+)*");
+  const al::Pattern shape("[a-z][a-z0-9]*(-[a-z0-9]+)*/[a-z][a-z0-9]*(-[a-z0-9]+)*");
   for (std::size_t i = 0; i < all.size(); ++i) {
     const auto& m = all[i].meta;
     INFO(m.id);
     CHECK(ids.insert(m.id).second);
-    CHECK(std::regex_match(m.id, shape));
+    CHECK(shape.full_match(m.id));
     CHECK(m.family() == m.id.substr(0, m.id.find('/')));
     if (i > 0) CHECK(all[i - 1].meta.id < m.id);
     CHECK(al::find_check(m.id) == &all[i]);

@@ -69,33 +69,23 @@ std::vector<std::string> start_tag_classes(std::string_view view, std::size_t lt
   return classes;
 }
 
+// The first marker in doc.bytes[begin, end): `^` and `$` anchor to that range.
 std::optional<Marker> search_marker(const Document& doc, const MarkerRule& rule, std::size_t begin, std::size_t end) {
-  const std::string_view text(doc.bytes);
-  std::match_results<std::string_view::const_iterator> m;
-  const auto last = text.begin() + static_cast<std::ptrdiff_t>(end);
-  if (rule.literal_prefix.empty()) {
-    if (!std::regex_search(text.begin() + static_cast<std::ptrdiff_t>(begin), last, m, rule.re)) return std::nullopt;
-  } else {
-    std::size_t at = begin;
-    // The leftmost match starts at an occurrence of the prefix: try each in turn.
-    for (;;) {
-      at = text.substr(0, end).find(rule.literal_prefix, at);
-      if (at == std::string_view::npos) return std::nullopt;
-      auto flags = std::regex_constants::match_continuous;
-      if (at > 0) flags |= std::regex_constants::match_prev_avail;
-      if (std::regex_search(text.begin() + static_cast<std::ptrdiff_t>(at), last, m, rule.re, flags)) break;
-      ++at;
-    }
-    begin = at;  // the positions in m are relative to where the search started
-  }
+  const std::string_view range = std::string_view(doc.bytes).substr(begin, end - begin);
+  // Every match starts with the literal prefix: skip to its first occurrence.
+  // The search still sees the range before it, for `\b`.
+  const std::size_t from = rule.literal_prefix.empty() ? 0 : range.find(rule.literal_prefix);
+  if (from == std::string_view::npos) return std::nullopt;
+  const auto m = rule.re->find(range, from);
+  if (!m) return std::nullopt;
   Marker marker;
-  marker.begin = begin + static_cast<std::size_t>(m.position(0));
-  marker.end = marker.begin + static_cast<std::size_t>(m.length(0));
-  const auto& g = m[static_cast<int>(rule.source_group)];
+  marker.begin = begin + (*m)[0].begin;
+  marker.end = begin + (*m)[0].end;
+  const GroupSpan& g = (*m)[rule.source_group];
   if (g.matched) {
-    marker.source_begin = begin + static_cast<std::size_t>(m.position(static_cast<int>(rule.source_group)));
-    marker.source_end = marker.source_begin + static_cast<std::size_t>(g.length());
-    marker.source = std::string(trim(g.str()));
+    marker.source_begin = begin + g.begin;
+    marker.source_end = begin + g.end;
+    marker.source = std::string(trim(g.in(range)));
   } else {
     marker.source_begin = marker.begin;
     marker.source_end = marker.end;
@@ -143,11 +133,14 @@ void find_markers(const Document& doc, const MarkerRule& rule, Facts& facts) {
         ++close;
       }
       if (wanted) {
-        const std::size_t element_end_view = content_end == view.size() ? view.size() : view.find('>', content_end);
+        // The element ends after the `>` of what ended its content, or with the
+        // body when it is left open there (not one byte past the end of the file).
+        const std::size_t gt = content_end == view.size() ? std::string_view::npos : view.find('>', content_end);
+        const std::size_t element_end_view = gt == std::string_view::npos ? view.size() : gt + 1;
         auto m = search_marker(doc, rule, doc.body_offset + open_end, doc.body_offset + content_end);
         if (m) {
           m->element_begin = doc.body_offset + i;
-          m->element_end = doc.body_offset + (element_end_view == std::string_view::npos ? view.size() : element_end_view + 1);
+          m->element_end = doc.body_offset + element_end_view;
           facts.markers.push_back(*m);
         } else {
           facts.candidate_elements.push_back(doc.body_offset + i);

@@ -5,20 +5,21 @@
 #include <cstddef>
 #include <map>
 #include <optional>
-#include <regex>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include <yaml-cpp/yaml.h>
 
+#include "archive_lint/pattern.hpp"
+
 namespace al {
 
 // `{source}新闻` or `//host/category/{category}.html`: literal text with
-// placeholders. Compiled to an anchored regex that captures each placeholder.
+// placeholders. Compiled to a pattern that captures each placeholder.
 struct Template {
   std::string text;
-  std::regex re;
+  std::optional<Pattern> re;              // matched against the whole input
   std::vector<std::string> placeholders;  // in capture order
   std::string prefix;                      // literal text before the first placeholder
 
@@ -29,11 +30,11 @@ struct Template {
 
 struct MarkerRule {
   std::string pattern;        // as written, with (?<source>...)
-  std::regex re;              // translated to ECMAScript with numbered groups
+  std::optional<Pattern> re;
   std::size_t source_group = 0;
   // Bytes every match starts with (empty when the pattern has none, e.g. an
-  // alternation): the search jumps between its occurrences with find() and
-  // asks the regex only there, since std::regex is slow on whole bodies.
+  // alternation): the search skips to their first occurrence with find()
+  // before it asks RE2.
   std::string literal_prefix;
   std::string element_tag;    // "p" for `p.em_media`; empty: anywhere in the body
   std::vector<std::string> element_classes;
@@ -42,7 +43,7 @@ struct MarkerRule {
   bool at_end = true;         // position: end
 };
 
-// The literal bytes every match of an ECMAScript pattern must begin with, or
+// The literal bytes every match of a pattern must begin with, or
 // "" when that cannot be known simply (alternation, anchors, escapes first).
 std::string regex_literal_prefix(std::string_view pattern);
 
@@ -70,10 +71,6 @@ struct AttributionRules {
 void validate_attribution(const YAML::Node& node, const std::string& file);
 // Compiles the merged block (already validated). Throws ConfigError.
 AttributionRules compile_attribution(const YAML::Node& node, const std::string& file);
-
-// `(?<name>...)` -> `(...)`; returns the ECMAScript pattern and the group
-// numbers by name. Throws std::invalid_argument for lookbehind and the like.
-std::string translate_named_groups(std::string_view pattern, std::map<std::string, std::size_t>& groups);
 
 // Jekyll splits a string `categories:`/`tags:` value on whitespace; a list is
 // taken item by item.

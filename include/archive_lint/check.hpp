@@ -34,6 +34,9 @@ struct CheckMeta {
   // Findings come from the link pass that runs after the per-file checks
   // (check() is a no-op); tested against a loopback server, not with fixtures.
   bool link_pass = false;
+  // Findings come from the runner when another check fails (check() is a
+  // no-op); no shipped input triggers them, so tests inject a failing check.
+  bool reported_by_runner = false;
 
   std::string_view family() const { return std::string_view(id).substr(0, id.find('/')); }
 };
@@ -80,6 +83,13 @@ class Check {
 };
 
 using CheckFactory = std::function<std::unique_ptr<Check>()>;
+
+// A check (or the link pass) that throws on one file gives this finding on
+// that file, and the run goes on with the other checks and files.
+inline constexpr std::string_view kCheckFailedRule = "internal/check-failed";
+// Its message, for the exception being handled (call it inside a catch block):
+// "<what_failed>: <the exception in words>; <consequence>. This is a bug...".
+std::string check_failure_message(std::string_view what_failed, std::string_view consequence);
 
 // Helpers for configure(): typed access with a clear error naming the option.
 std::string option_string(const YAML::Node& options, const std::string& name, const std::string& fallback);

@@ -7,7 +7,6 @@
 #include <functional>
 #include <optional>
 #include <future>
-#include <regex>
 #include <string>
 #include <vector>
 
@@ -15,6 +14,7 @@
 #include "archive_lint/diagnostic.hpp"
 #include "archive_lint/document.hpp"
 #include "archive_lint/link_report.hpp"
+#include "archive_lint/pattern.hpp"
 
 namespace al {
 
@@ -62,8 +62,7 @@ struct EngineOptions {
 };
 
 struct RemapRule {
-  std::regex pattern;
-  std::string pattern_text;
+  Pattern pattern;
   std::string replacement;  // a local path (relative to the config root), $1.. allowed
 };
 
@@ -71,8 +70,7 @@ struct LinkSettings {
   std::string site_url = "https://example.com";
   std::string protocol_relative = "https";  // https, http, both, error
   std::vector<RemapRule> remap;
-  std::vector<std::regex> exclude;
-  std::vector<std::string> exclude_text;
+  std::vector<Pattern> exclude;
   EngineOptions engine;
   bool use_cache = true;
   std::filesystem::path cache_file = ".archive-lint/links-cache.json";

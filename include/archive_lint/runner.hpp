@@ -20,6 +20,9 @@ struct ActiveCheck {
   Severity severity;
 };
 
+// The active check with this id, or nullptr when it is off.
+const ActiveCheck* find_active(const std::vector<ActiveCheck>& checks, std::string_view id);
+
 // Instantiates and configures every enabled check. Throws ConfigError for an
 // unknown rule, an unknown option or a bad option value.
 std::vector<ActiveCheck> instantiate_checks(const Config& config);
@@ -59,7 +62,8 @@ struct RunResult {
 RunResult run_checks(const std::vector<FileEntry>& files, const std::vector<ActiveCheck>& checks,
                      unsigned jobs, std::vector<DocumentLinks>* links_out = nullptr);
 
-// Runs checks on one parsed document and applies its suppressions.
+// Runs checks on one parsed document and applies its suppressions. A check
+// that throws gives an internal/check-failed finding instead of its own.
 void check_document(const Document& doc, const std::vector<ActiveCheck>& checks,
                     std::vector<Diagnostic>& out);
 

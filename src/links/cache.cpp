@@ -62,7 +62,7 @@ class FileLock {
   std::string error_;
 };
 
-std::int64_t as_int(const JsonValue* v) { return v && v->is_number() ? v->as_int() : 0; }
+std::int64_t as_int(const JsonValue* v) { return v ? v->as_int().value_or(0) : 0; }  // 1e300 or "x": 0, as if absent
 std::string as_string(const JsonValue* v) { return v && v->is_string() ? v->as_string() : std::string(); }
 
 }  // namespace

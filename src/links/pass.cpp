@@ -9,6 +9,7 @@
 #include <map>
 #include <unordered_map>
 
+#include "archive_lint/check.hpp"
 #include "archive_lint/io.hpp"
 #include "archive_lint/link_report.hpp"
 #include "archive_lint/links.hpp"
@@ -117,61 +118,69 @@ LinkPassStats run_link_pass(const std::vector<DocumentLinks>& docs, const LinkSe
   std::vector<std::vector<Resolved>> resolved(docs.size());
   std::vector<std::string> unique;
   std::unordered_map<std::string, std::size_t> index_of;
+  auto resolve = [&](std::size_t d, std::size_t l) {
+    const LinkOccurrence& link = docs[d].links[l];
+    Resolved& r = resolved[d][l];
+    std::vector<std::string> raw;
+    switch (links::classify_link(link.url)) {
+      case LinkForm::http: raw.push_back(link.url); break;
+      case LinkForm::protocol_relative:
+        if (settings.protocol_relative == "error") {
+          const std::string fixed = site.scheme + ":" + link.url;
+          add(d, l, "links/protocol-relative",
+              fmt::format("protocol-relative link '{}': write the scheme, as in {}", link.url, fixed),
+              Fix{"add the scheme", link.start.offset, link.start.offset, site.scheme + ":"});
+          raw.push_back(fixed);
+        } else if (settings.protocol_relative == "both") {
+          raw.push_back("https:" + link.url);
+          raw.push_back("http:" + link.url);
+        } else {
+          raw.push_back(settings.protocol_relative + ":" + link.url);
+        }
+        break;
+      case LinkForm::site_relative: raw.push_back(links::join_site_relative(site, link.url)); break;
+      default: break;
+    }
+    for (const auto& candidate : raw) {
+      Url u;
+      if (!links::parse_http_url(candidate, u, error)) break;  // links/malformed reports it
+      const std::string url = u.normalized();
+      bool excluded = false;
+      for (const auto& pattern : settings.exclude) excluded |= pattern.search(url) || pattern.search(link.url);
+      if (excluded) break;
+      bool remapped = false;
+      for (const auto& rule : settings.remap) {
+        const auto m = rule.pattern.find(url);
+        if (!m) continue;
+        // The replacement stands for the text up to the match's end; the rest of the URL follows it.
+        std::string local = expand_replacement(rule.replacement, url, *m) + url.substr((*m)[0].end);
+        if (const auto q = local.find('?'); q != std::string::npos) local.erase(q);
+        std::filesystem::path p(local);
+        if (p.is_relative()) p = settings.root / p;
+        std::error_code ec;
+        if (local.empty() || local.back() == '/' || std::filesystem::is_directory(p, ec)) p /= "index.html";
+        r.local_file = p.string();
+        r.remapped_from = url;
+        if (!std::filesystem::exists(p, ec))
+          add(d, l, "links/dead", fmt::format("{}: the local file {} does not exist (links.remap '{}')", url, local,
+                                               rule.pattern.text()));
+        remapped = true;
+        break;
+      }
+      if (remapped) break;
+      r.candidates.push_back(url);
+      if (index_of.emplace(url, unique.size()).second) unique.push_back(url);
+    }
+  };
   for (std::size_t d = 0; d < docs.size(); ++d) {
     resolved[d].resize(docs[d].links.size());
     for (std::size_t l = 0; l < docs[d].links.size(); ++l) {
       ++stats.occurrences;
-      const LinkOccurrence& link = docs[d].links[l];
-      Resolved& r = resolved[d][l];
-      std::vector<std::string> raw;
-      switch (links::classify_link(link.url)) {
-        case LinkForm::http: raw.push_back(link.url); break;
-        case LinkForm::protocol_relative:
-          if (settings.protocol_relative == "error") {
-            const std::string fixed = site.scheme + ":" + link.url;
-            add(d, l, "links/protocol-relative",
-                fmt::format("protocol-relative link '{}': write the scheme, as in {}", link.url, fixed),
-                Fix{"add the scheme", link.start.offset, link.start.offset, site.scheme + ":"});
-            raw.push_back(fixed);
-          } else if (settings.protocol_relative == "both") {
-            raw.push_back("https:" + link.url);
-            raw.push_back("http:" + link.url);
-          } else {
-            raw.push_back(settings.protocol_relative + ":" + link.url);
-          }
-          break;
-        case LinkForm::site_relative: raw.push_back(links::join_site_relative(site, link.url)); break;
-        default: break;
-      }
-      for (const auto& candidate : raw) {
-        Url u;
-        if (!links::parse_http_url(candidate, u, error)) break;  // links/malformed reports it
-        const std::string url = u.normalized();
-        bool excluded = false;
-        for (const auto& re : settings.exclude)
-          excluded |= std::regex_search(url, re) || std::regex_search(link.url, re);
-        if (excluded) break;
-        bool remapped = false;
-        for (const auto& rule : settings.remap) {
-          std::smatch m;
-          if (!std::regex_search(url, m, rule.pattern)) continue;
-          std::string local = m.format(rule.replacement) + std::string(m.suffix());
-          if (const auto q = local.find('?'); q != std::string::npos) local.erase(q);
-          std::filesystem::path p(local);
-          if (p.is_relative()) p = settings.root / p;
-          std::error_code ec;
-          if (local.empty() || local.back() == '/' || std::filesystem::is_directory(p, ec)) p /= "index.html";
-          r.local_file = p.string();
-          r.remapped_from = url;
-          if (!std::filesystem::exists(p, ec))
-            add(d, l, "links/dead", fmt::format("{}: the local file {} does not exist (links.remap '{}')", url, local,
-                                                 rule.pattern_text));
-          remapped = true;
-          break;
-        }
-        if (remapped) break;
-        r.candidates.push_back(url);
-        if (index_of.emplace(url, unique.size()).second) unique.push_back(url);
+      try {
+        resolve(d, l);
+      } catch (...) {
+        resolved[d][l] = Resolved{};
+        add(d, l, kCheckFailedRule, check_failure_message("the link pass failed on this link", "it was not checked"));
       }
     }
   }

@@ -73,11 +73,12 @@ long long duration_seconds(const Config& config, const YAML::Node& node, const s
   return std::stoll(text) * unit;
 }
 
-std::regex compile(const Config& config, const YAML::Node& node, const std::string& key, const std::string& pattern) {
+// `node` is the pattern's scalar, so the message points at it.
+Pattern compile(const Config& config, const YAML::Node& node, const std::string& key) {
   try {
-    return std::regex(pattern, std::regex::ECMAScript | std::regex::optimize);
-  } catch (const std::regex_error& e) {
-    bad(config, node, key, fmt::format("has an invalid regular expression '{}': {}", pattern, e.what()));
+    return Pattern(node.Scalar());
+  } catch (const PatternError& e) {
+    bad(config, node, key, fmt::format("pattern '{}': {}", node.Scalar(), e.what()));
   }
 }
 
@@ -142,9 +143,11 @@ LinkSettings load_link_settings(const Config& config, const LinkOverrides& overr
       else if (key == "contact") contact = strings(config, v, key).at(0);
       else if (key == "allow_private") s.engine.allow_private = boolean(config, v, key);
       else if (key == "exclude") {
-        for (const auto& p : strings(config, v, key)) {
-          s.exclude.push_back(compile(config, v, key, p));
-          s.exclude_text.push_back(p);
+        if (v.IsScalar()) s.exclude.push_back(compile(config, v, key));
+        else if (!v.IsSequence()) bad(config, v, key, "must be a list of strings");
+        for (const auto& item : v) {
+          if (!item.IsScalar()) bad(config, item, key, "must be a list of strings");
+          s.exclude.push_back(compile(config, item, key));
         }
       } else if (key == "accept") {
         s.engine.accept.clear();
@@ -163,8 +166,7 @@ LinkSettings load_link_settings(const Config& config, const LinkOverrides& overr
         for (const auto& rule : v) {
           if (!rule.IsMap() || !rule["pattern"] || !rule["file"] || !rule["pattern"].IsScalar() || !rule["file"].IsScalar())
             bad(config, rule, key, "rules need a 'pattern' (regex on the resolved URL) and a 'file' (local path)");
-          RemapRule r{compile(config, rule, key, rule["pattern"].Scalar()), rule["pattern"].Scalar(), rule["file"].Scalar()};
-          s.remap.push_back(std::move(r));
+          s.remap.push_back(RemapRule{compile(config, rule["pattern"], key), rule["file"].Scalar()});
         }
       } else if (key == "cache") {
         bool enabled = true;
@@ -200,11 +202,10 @@ LinkSettings load_link_settings(const Config& config, const LinkOverrides& overr
   if (overrides.allow_private) s.engine.allow_private = true;
   for (const auto& p : overrides.exclude) {
     try {
-      s.exclude.emplace_back(p, std::regex::ECMAScript | std::regex::optimize);
-    } catch (const std::regex_error& e) {
-      throw ConfigError(fmt::format("--exclude '{}': invalid regular expression: {}", p, e.what()));
+      s.exclude.emplace_back(p);
+    } catch (const PatternError& e) {
+      throw ConfigError(fmt::format("--exclude '{}': {}", p, e.what()));
     }
-    s.exclude_text.push_back(p);
   }
   // Derived values.
   links::Url site;

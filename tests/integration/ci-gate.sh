@@ -108,8 +108,9 @@ git commit -qam "an old dead link, already on the base branch" && git branch -qf
 printf '\n<p><a href="http://127.0.0.1:%s/new-dead">新链接</a></p>\n' "$port" >> _posts/2022-01-21-NW202201210000000001.md
 git commit -qam "a new dead link"
 set +e
+# Every host but 127.0.0.1 is excluded (RE2 has no lookahead: the complement is spelt out).
 "$bin" links --changed-since main --allow-private --no-cache --timeout 5 --retries 0 \
-  --exclude '^https?://(?!127\.0\.0\.1[:/])' --format json --output links.json
+  --exclude '^https?://([^1]|1[^2]|12[^7]|127[^.]|127\.[^0]|127\.0[^.]|127\.0\.[^0]|127\.0\.0[^.]|127\.0\.0\.[^1]|127\.0\.0\.1[^:/])' --format json --output links.json
 rc=$?
 set -e
 [[ $rc -eq 1 ]] || fail "a new dead link must fail (exit $rc)"
