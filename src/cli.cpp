@@ -237,8 +237,8 @@ std::vector<ReportSpec> parse_reports(const CheckOptions& opt) {
 }
 
 void write_output(const std::string& file, const std::string& content) {
-  if (file.empty() || file == "-") std::cout << content << std::flush;
-  else write_file_atomic(file, content);
+  if (file.empty()) std::cout << content << std::flush;
+  else write_output_file(file, content);
 }
 
 std::string relative_or_empty(const fs::path& path, const fs::path& base) {
@@ -282,7 +282,7 @@ int run_check(const CheckOptions& opt_in) {
     if (opt.quiet && d.severity < fail_level) continue;
     report.diagnostics.push_back(std::move(d));
   }
-  report.color = use_color(opt.color, !opt.output.empty());
+  report.color = use_color(opt.color, !opt.output.empty() && opt.output != "-");
 
   ReportOptions report_options;
   report_options.min_failures = opt.min_failures;
@@ -316,7 +316,7 @@ int run_check(const CheckOptions& opt_in) {
 int run_baseline(const LintOptions& lint_opt, const std::string& output) {
   LintOutcome outcome = lint(lint_opt);
   const Baseline baseline = Baseline::from(outcome.result.diagnostics);
-  write_file_atomic(output, baseline.serialise());
+  write_output_file(output, baseline.serialise());
   std::cerr << fmt::format("archive-lint: wrote {} finding{} to {}\n", baseline.size(), baseline.size() == 1 ? "" : "s",
                            output);
   return kExitClean;
@@ -330,8 +330,8 @@ int run_merge(const std::vector<std::string>& inputs, const std::string& output)
   } catch (const std::runtime_error& e) {
     throw UsageError(e.what());
   }
-  if (output.empty() || output == "-") std::cout << merged;
-  else write_file_atomic(output, merged);
+  if (output.empty()) std::cout << merged;
+  else write_output_file(output, merged);
   return kExitClean;
 }
 
@@ -414,7 +414,8 @@ void add_report_options(CLI::App* app, CheckOptions& opt) {
   app->add_option("-f,--format", opt.format, "Output format of the findings (default text)")
       ->check(CLI::IsMember({"text", "sarif", "json", "github"}));
   app->add_option("-o,--output", opt.output,
-                  "Write the findings (or the --report without =FILE) to FILE, atomically, instead of stdout");
+                  "Write the findings (or the --report without =FILE) to FILE instead of stdout: a file is replaced "
+                  "atomically, a FIFO or device written through, - is stdout");
   auto* report = app->add_option(
       "--report", opt.reports,
       "Dead-link report: markdown (an issue body) or html (one self-contained page). FORMAT alone replaces the "
