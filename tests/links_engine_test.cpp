@@ -318,6 +318,29 @@ TEST_CASE("Blocked addresses get no request at all", "[links][engine][ssrf][netw
   CHECK(server.requests() >= 1);
 }
 
+TEST_CASE("A cache entry with an out-of-range time is checked again, not fresh forever", "[links][cache][network][hostile]") {
+  TestHttpServer server;
+  al::test::TempDir dir;
+  LinkSettings settings;
+  settings.site_url = server.base();
+  settings.cache_file = dir / "links-cache.json";
+  settings.engine = test_options();
+  const std::string url = server.base() + "/ok/1";
+  for (const char* checked_at : {"-9223372036854775808", "9223372036854775807", "9223372036854775808", "1e30"}) {
+    INFO(checked_at);
+    al::test::spit(settings.cache_file, std::string(R"({"version": 1, "entries": {")") + url +
+                                            R"(": {"outcome": "ok", "status": 200, "checked_at": )" + checked_at +
+                                            R"(, "first_failure": 0, "failures": 0, "final_url": "x"}}})");
+    std::vector<Diagnostic> out;
+    std::vector<std::string> warnings;
+    const auto stats = run_link_pass({doc_with({url})}, settings, all_link_rules(), true, out, warnings);
+    CHECK(stats.from_cache == 0);
+    CHECK(stats.fetched == 1);
+    REQUIRE(warnings.size() == 1);
+    CHECK(warnings[0].find("\"checked_at\" that is not a whole number") != std::string::npos);
+  }
+}
+
 TEST_CASE("The cache is reused while fresh, expires, keeps failure history and survives corruption",
           "[links][cache][network]") {
   TestHttpServer server;

@@ -2,6 +2,7 @@
 // A small JSON document model: parse (with line:column errors) and serialise.
 // Used for baselines and `merge`; formats write with JsonWriter directly.
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <stdexcept>
@@ -70,5 +71,12 @@ class JsonValue {
 // Throws JsonParseError (1-based line and column) on malformed input,
 // including trailing garbage and nesting deeper than 512.
 JsonValue parse_json(std::string_view text);
+
+// parse_json for a top-level object with one large object member `key` (the
+// link cache's entries): each of that object's members goes to on_member as
+// soon as it is parsed and is not kept, so the whole tree is never in memory;
+// `key` is left in the result as an empty object.
+using JsonMemberFn = std::function<void(std::string key, JsonValue value)>;
+JsonValue parse_json_streaming(std::string_view text, std::string_view key, const JsonMemberFn& on_member);
 
 }  // namespace al

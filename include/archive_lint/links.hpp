@@ -77,6 +77,7 @@ struct LinkSettings {
   bool use_cache = true;
   std::filesystem::path cache_file = ".archive-lint/links-cache.json";
   long long cache_max_age_s = 86400;
+  long long cache_prune_after_s = 30 * 86400;  // drop cache entries no run has used for this long
   std::filesystem::path root = ".";
   // Append this run to the cache's run log. Off for runs over part of the
   // archive (--changed-since, --shard), which would skew the history.

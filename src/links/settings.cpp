@@ -54,23 +54,32 @@ std::vector<std::string> strings(const Config& config, const YAML::Node& node, c
   return out;
 }
 
-// "86400", "1d", "12h", "30m", "45s".
-long long duration_seconds(const Config& config, const YAML::Node& node, const std::string& key) {
-  if (!node.IsScalar()) bad(config, node, key, "must be a duration such as 3600, 12h or 1d");
-  std::string text = node.Scalar();
+constexpr long long kDay = 86400;
+constexpr long long kMaxDuration = 36500 * kDay;  // a hundred years: a bound no setting needs to pass
+
+// "86400", "1d", "12h", "30m", "45s", from low to kMaxDuration seconds.
+long long duration_seconds(const Config& config, const YAML::Node& node, const std::string& key, long long low) {
+  const std::string expected = fmt::format("must be a duration from {} to 36500d, such as 3600, 12h or 30d",
+                                           low >= kDay ? fmt::format("{}d", low / kDay) : std::to_string(low));
+  std::string text = node.IsScalar() ? node.Scalar() : std::string();
   long long unit = 1;
   if (!text.empty()) {
     switch (text.back()) {
       case 's': unit = 1; text.pop_back(); break;
       case 'm': unit = 60; text.pop_back(); break;
       case 'h': unit = 3600; text.pop_back(); break;
-      case 'd': unit = 86400; text.pop_back(); break;
+      case 'd': unit = kDay; text.pop_back(); break;
       default: break;
     }
   }
-  if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos)
-    bad(config, node, key, "must be a duration such as 3600, 12h or 1d");
-  return std::stoll(text) * unit;
+  if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos) bad(config, node, key, expected);
+  long long seconds = 0;
+  for (const char c : text) {
+    seconds = seconds * 10 + (c - '0');
+    if (seconds * unit > kMaxDuration) bad(config, node, key, expected);  // before it can overflow
+  }
+  if (seconds * unit < low) bad(config, node, key, expected);
+  return seconds * unit;
 }
 
 std::regex compile(const Config& config, const YAML::Node& node, const std::string& key, const std::string& pattern) {
@@ -117,7 +126,7 @@ LinkSettings load_link_settings(const Config& config, const LinkOverrides& overr
       "timeout",     "connect_timeout", "max_concurrency", "max_per_host", "min_interval",  "retries",
       "retry_backoff", "retry_after_max", "max_redirects", "max_body_bytes", "user_agent", "contact",
       "allow_private", "exclude",       "accept",          "protocol_relative", "remap",   "cache",
-      "cache_max_age"};
+      "cache_max_age", "cache_prune_after"};
   const YAML::Node& links = config.links;
   if (links && links.IsMap()) {
     for (auto it = links.begin(); it != links.end(); ++it) {
@@ -172,7 +181,9 @@ LinkSettings load_link_settings(const Config& config, const LinkOverrides& overr
         else if (v.IsScalar()) cache = v.Scalar();
         else bad(config, v, key, "must be a file path or false");
       } else if (key == "cache_max_age") {
-        s.cache_max_age_s = duration_seconds(config, v, key);
+        s.cache_max_age_s = duration_seconds(config, v, key, 0);
+      } else if (key == "cache_prune_after") {
+        s.cache_prune_after_s = duration_seconds(config, v, key, kDay);
       }
     }
   }
