@@ -9,9 +9,11 @@
 #include <ctime>
 #include <cstdlib>
 #include <filesystem>
-#include <memory>
 #include <iostream>
+#include <memory>
+#include <optional>
 #include <sstream>
+#include <string_view>
 
 #include "archive_lint/archive.hpp"
 #include "archive_lint/baseline.hpp"
@@ -106,17 +108,26 @@ bool use_color(const std::string& mode, bool to_file) {
   return ::isatty(STDOUT_FILENO) == 1;
 }
 
+constexpr unsigned kMaxShards = 100000;
+
+// A whole number of at most six digits, nothing else (no sign, spaces or suffix).
+std::optional<unsigned> small_number(std::string_view text) {
+  if (text.empty() || text.size() > 6 || text.find_first_not_of("0123456789") != std::string_view::npos)
+    return std::nullopt;
+  unsigned n = 0;
+  for (const char c : text) n = n * 10 + static_cast<unsigned>(c - '0');
+  return n;
+}
+
 std::pair<unsigned, unsigned> parse_shard(const std::string& text) {
   const auto slash = text.find('/');
-  try {
-    if (slash != std::string::npos) {
-      const unsigned long i = std::stoul(text.substr(0, slash));
-      const unsigned long n = std::stoul(text.substr(slash + 1));
-      if (n >= 1 && i >= 1 && i <= n && n <= 100000) return {static_cast<unsigned>(i), static_cast<unsigned>(n)};
-    }
-  } catch (const std::exception&) {
+  if (slash != std::string::npos) {
+    const auto i = small_number(std::string_view(text).substr(0, slash));
+    const auto n = small_number(std::string_view(text).substr(slash + 1));
+    if (i && n && *i >= 1 && *i <= *n && *n <= kMaxShards) return {*i, *n};
   }
-  throw UsageError(fmt::format("--shard takes I/N with 1 <= I <= N, got '{}'", text));
+  throw UsageError(fmt::format("--shard: takes I/N, two whole numbers with 1 <= I <= N <= {}, got '{}'", kMaxShards,
+                               text));
 }
 
 void restrict_to_changed(std::vector<FileEntry>& files, const Config& config, const std::string& ref) {

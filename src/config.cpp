@@ -165,7 +165,7 @@ void apply_document(const std::string& file, Config& config, const YAML::Node& r
     } else if (key == "links") {
       if (!value.IsMap() && !value.IsNull())
         throw ConfigError(fmt::format("{}: 'links' must be a mapping", at(file, value)));
-      config.links = YAML::Clone(value);
+      config.links = value;  // not Clone(): a clone loses the marks that `links.*` errors cite
     } else if (key == "attribution") {
       // `attribution: none` switches the rules off; a mapping refines the preset's.
       if (value.IsNull() || (value.IsScalar() && (value.Scalar() == "none" || value.Scalar() == "off"))) {
@@ -210,7 +210,7 @@ Config parse_config(const std::string& text, const std::filesystem::path& file) 
   try {
     apply_document(file.string(), config, root, 0);
   } catch (const YAML::Exception& e) {
-    throw ConfigError(fmt::format("{}:{}: {}", file.string(), e.mark.line + 1, e.msg));
+    throw ConfigError(fmt::format("{}:{}:{}: {}", file.string(), e.mark.line + 1, e.mark.column + 1, e.msg));
   }
   return config;
 }
