@@ -234,6 +234,15 @@ Config load_config(const std::optional<std::filesystem::path>& explicit_file, co
   if (file.empty()) {
     Config config = default_config(std::filesystem::absolute(start));
     apply_preset("jekyll", YAML::Node(), "<default>", config, 0);
+    config.site_root = config.root;
+    std::error_code ec;
+    for (auto dir = config.root; !dir.empty(); dir = dir.parent_path()) {
+      if (std::filesystem::is_regular_file(dir / "_config.yml", ec)) {
+        config.site_root = dir;
+        break;
+      }
+      if (dir == dir.parent_path()) break;
+    }
     return config;
   }
   std::string error;
@@ -241,6 +250,7 @@ Config load_config(const std::optional<std::filesystem::path>& explicit_file, co
   if (!text) throw ConfigError(fmt::format("{}: cannot read config: {}", file.string(), error));
   Config config = parse_config(*text, file);
   config.root = std::filesystem::absolute(config.root);
+  config.site_root = config.root;
   return config;
 }
 

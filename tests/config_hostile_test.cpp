@@ -9,6 +9,7 @@
 
 #include "archive_lint/config.hpp"
 #include "archive_lint/links.hpp"
+#include "http_server.hpp"
 #include "support.hpp"
 
 namespace fs = std::filesystem;
@@ -110,4 +111,35 @@ TEST_CASE("config: cache_prune_after is read; the CLI and the config share one t
   CHECK(al::load_link_settings(al::parse_config("", "/p/x.yml"), o).engine.timeout_ms == 10);
   o.timeout = 3600;
   CHECK(al::load_link_settings(al::parse_config("", "/p/x.yml"), o).engine.timeout_ms == 3'600'000);
+}
+
+TEST_CASE("the link cache lives in the site root's .archive-lint/", "[config][links][hostile]") {
+  TempDir tmp;
+  // A Jekyll site without an .archive-lint.yml: the directory of _config.yml.
+  spit(tmp / "site/_config.yml", "title: x\n");
+  spit(tmp / "site/_posts/2022-01-20-a.md", "---\ntitle: a\n---\n");
+  auto cache_for = [](const fs::path& start) {
+    return al::load_link_settings(al::load_config(std::nullopt, start)).cache_file;
+  };
+  CHECK(cache_for(tmp / "site/_posts") == tmp / "site/.archive-lint/links-cache.json");
+  CHECK(cache_for(tmp / "site") == tmp / "site/.archive-lint/links-cache.json");
+  // Neither config nor _config.yml: the PATH argument.
+  spit(tmp / "plain/posts/2022-01-20-a.md", "---\ntitle: a\n---\n");
+  CHECK(cache_for(tmp / "plain/posts") == tmp / "plain/posts/.archive-lint/links-cache.json");
+  // A config file: its directory, wherever _config.yml is.
+  spit(tmp / "site/_posts/.archive-lint.yml", "links:\n  cache_max_age: 1d\n");
+  CHECK(cache_for(tmp / "site/_posts") == tmp / "site/_posts/.archive-lint/links-cache.json");
+
+  // The CLI, run from elsewhere, writes it there.
+  fs::remove(tmp / "site/_posts/.archive-lint.yml");
+  spit(tmp / "site/_posts/2022-01-20-a.md", "---\ntitle: a\n---\n<a href=\"http://127.0.0.1:" +
+                                               std::to_string(al::testing::closed_loopback_port()) + "/x\">x</a>\n");
+  const auto r = al::test::run(al::test::sh_quote(al::test::cli_binary().string()) +
+                                   " links --allow-private --timeout 1 --retries 0 site/_posts",
+                               tmp.path());
+  INFO(r.out << r.err);
+  CHECK(r.exit_code != 2);
+  CHECK(fs::exists(tmp / "site/.archive-lint/links-cache.json"));
+  CHECK_FALSE(fs::exists(tmp / "site/_posts/.archive-lint"));
+  CHECK_FALSE(fs::exists(tmp / ".archive-lint"));
 }

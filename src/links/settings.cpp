@@ -253,7 +253,7 @@ LinkSettings load_link_settings(const Config& config, const LinkOverrides& overr
     throw ConfigError(fmt::format("site.url '{}' is not a usable http(s) URL: {}", s.site_url, error));
   s.protocol_relative = protocol_relative.value_or(site.scheme);
   if (cache) s.cache_file = *cache;
-  if (s.cache_file.is_relative()) s.cache_file = s.root / s.cache_file;
+  if (s.cache_file.is_relative()) s.cache_file = (config.site_root.empty() ? s.root : config.site_root) / s.cache_file;
   s.engine.connect_timeout_ms = std::min(s.engine.connect_timeout_ms, s.engine.timeout_ms);
   s.engine.user_agent = user_agent.empty()
                             ? fmt::format("archive-lint/{} (link checker; +{})", kVersion, contact.empty() ? kHomepage : contact)
