@@ -16,6 +16,8 @@
 #include "archive_lint/document.hpp"
 #include "archive_lint/link_report.hpp"
 
+struct sockaddr;
+
 namespace al {
 
 // One link occurrence, kept after its Document is gone (no Document bytes).
@@ -59,6 +61,9 @@ struct EngineOptions {
   std::string user_agent;
   bool allow_private = false;
   std::vector<StatusRange> accept = {{200, 299}};
+  // Tests only: connections the address policy lets through as if public,
+  // so that a loopback server can stand in for a public host. Empty otherwise.
+  std::function<bool(const sockaddr* address)> treat_as_public;
 };
 
 struct RemapRule {
