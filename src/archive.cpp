@@ -736,9 +736,10 @@ ArchiveStageStats run_archive_stage(const std::vector<FileEntry>& files, const s
     // `index` until both are done.
     bool cache_corrupt = false;
     auto read_cache = [&] {
-      const int fd = ::open(cache_file.c_str(), O_RDONLY | O_CLOEXEC);
+      // Like every cache: never through a symbolic link, never waiting on a FIFO.
+      const int fd = ::open(cache_file.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
       struct stat st {};
-      if (fd < 0 || ::fstat(fd, &st) != 0 || st.st_size <= 0) {
+      if (fd < 0 || ::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0) {
         dirty = true;  // no cache yet (or unreadable: rewritten below)
       } else {
         const std::size_t length = static_cast<std::size_t>(st.st_size);

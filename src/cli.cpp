@@ -9,9 +9,11 @@
 #include <ctime>
 #include <cstdlib>
 #include <filesystem>
-#include <memory>
 #include <iostream>
+#include <memory>
+#include <optional>
 #include <sstream>
+#include <string_view>
 
 #include "archive_lint/archive.hpp"
 #include "archive_lint/baseline.hpp"
@@ -106,17 +108,26 @@ bool use_color(const std::string& mode, bool to_file) {
   return ::isatty(STDOUT_FILENO) == 1;
 }
 
+constexpr unsigned kMaxShards = 100000;
+
+// A whole number of at most six digits, nothing else (no sign, spaces or suffix).
+std::optional<unsigned> small_number(std::string_view text) {
+  if (text.empty() || text.size() > 6 || text.find_first_not_of("0123456789") != std::string_view::npos)
+    return std::nullopt;
+  unsigned n = 0;
+  for (const char c : text) n = n * 10 + static_cast<unsigned>(c - '0');
+  return n;
+}
+
 std::pair<unsigned, unsigned> parse_shard(const std::string& text) {
   const auto slash = text.find('/');
-  try {
-    if (slash != std::string::npos) {
-      const unsigned long i = std::stoul(text.substr(0, slash));
-      const unsigned long n = std::stoul(text.substr(slash + 1));
-      if (n >= 1 && i >= 1 && i <= n && n <= 100000) return {static_cast<unsigned>(i), static_cast<unsigned>(n)};
-    }
-  } catch (const std::exception&) {
+  if (slash != std::string::npos) {
+    const auto i = small_number(std::string_view(text).substr(0, slash));
+    const auto n = small_number(std::string_view(text).substr(slash + 1));
+    if (i && n && *i >= 1 && *i <= *n && *n <= kMaxShards) return {*i, *n};
   }
-  throw UsageError(fmt::format("--shard takes I/N with 1 <= I <= N, got '{}'", text));
+  throw UsageError(fmt::format("--shard: takes I/N, two whole numbers with 1 <= I <= N <= {}, got '{}'", kMaxShards,
+                               text));
 }
 
 void restrict_to_changed(std::vector<FileEntry>& files, const Config& config, const std::string& ref) {
@@ -242,8 +253,8 @@ std::vector<ReportSpec> parse_reports(const CheckOptions& opt) {
 }
 
 void write_output(const std::string& file, const std::string& content) {
-  if (file.empty() || file == "-") std::cout << content << std::flush;
-  else write_file_atomic(file, content);
+  if (file.empty()) std::cout << content << std::flush;
+  else write_output_file(file, content);
 }
 
 std::string relative_or_empty(const fs::path& path, const fs::path& base) {
@@ -287,7 +298,7 @@ int run_check(const CheckOptions& opt_in) {
     if (opt.quiet && d.severity < fail_level) continue;
     report.diagnostics.push_back(std::move(d));
   }
-  report.color = use_color(opt.color, !opt.output.empty());
+  report.color = use_color(opt.color, !opt.output.empty() && opt.output != "-");
 
   ReportOptions report_options;
   report_options.min_failures = opt.min_failures;
@@ -321,7 +332,7 @@ int run_check(const CheckOptions& opt_in) {
 int run_baseline(const LintOptions& lint_opt, const std::string& output) {
   LintOutcome outcome = lint(lint_opt);
   const Baseline baseline = Baseline::from(outcome.result.diagnostics);
-  write_file_atomic(output, baseline.serialise());
+  write_output_file(output, baseline.serialise());
   std::cerr << fmt::format("archive-lint: wrote {} finding{} to {}\n", baseline.size(), baseline.size() == 1 ? "" : "s",
                            output);
   return kExitClean;
@@ -335,8 +346,8 @@ int run_merge(const std::vector<std::string>& inputs, const std::string& output)
   } catch (const std::runtime_error& e) {
     throw UsageError(e.what());
   }
-  if (output.empty() || output == "-") std::cout << merged;
-  else write_file_atomic(output, merged);
+  if (output.empty()) std::cout << merged;
+  else write_output_file(output, merged);
   return kExitClean;
 }
 
@@ -419,7 +430,8 @@ void add_report_options(CLI::App* app, CheckOptions& opt) {
   app->add_option("-f,--format", opt.format, "Output format of the findings (default text)")
       ->check(CLI::IsMember({"text", "sarif", "json", "github"}));
   app->add_option("-o,--output", opt.output,
-                  "Write the findings (or the --report without =FILE) to FILE, atomically, instead of stdout");
+                  "Write the findings (or the --report without =FILE) to FILE instead of stdout: a file is replaced "
+                  "atomically, a FIFO or device written through, - is stdout");
   auto* report = app->add_option(
       "--report", opt.reports,
       "Dead-link report: markdown (an issue body) or html (one self-contained page). FORMAT alone replaces the "

@@ -22,6 +22,12 @@ std::string json_escape(std::string_view text) {
   out.reserve(text.size() + 2);
   out.push_back('"');
   for (std::size_t i = 0; i < text.size(); ++i) {
+    // Printable ASCII in one append: a push_back per character was most of
+    // the time a large link cache took to save.
+    const std::size_t plain = i;
+    while (i < text.size() && text[i] >= 0x20 && text[i] < 0x7F && text[i] != '"' && text[i] != '\\') ++i;
+    out.append(text.substr(plain, i - plain));
+    if (i == text.size()) break;
     const auto c = static_cast<unsigned char>(text[i]);
     if (c >= 0x80) {
       // JSON is UTF-8: copy well-formed sequences, replace a bad byte with U+FFFD

@@ -125,7 +125,8 @@ namespace {
 
 class Parser {
  public:
-  explicit Parser(std::string_view text) : s_(text) {}
+  explicit Parser(std::string_view text, std::string_view stream_key = {}, const JsonMemberFn* on_member = nullptr)
+      : s_(text), stream_key_(stream_key), on_member_(on_member) {}
 
   JsonValue parse_document() {
     if (s_.substr(0, 3) == "\xEF\xBB\xBF") pos_ = 3;
@@ -173,13 +174,15 @@ class Parser {
     fail(std::string("unexpected character '") + c + "'");
   }
 
-  JsonValue object(int depth) {
+  // `{...}`: calls on_member(key) with the position at each member's value,
+  // which on_member parses.
+  template <typename OnMember>
+  void members(OnMember&& on_member) {
     ++pos_;
-    JsonValue::Object members;
     skip_ws();
     if (pos_ < s_.size() && s_[pos_] == '}') {
       ++pos_;
-      return JsonValue(std::move(members));
+      return;
     }
     for (;;) {
       skip_ws();
@@ -188,7 +191,7 @@ class Parser {
       skip_ws();
       if (pos_ >= s_.size() || s_[pos_] != ':') fail("expected ':'");
       ++pos_;
-      members.emplace_back(std::move(key), value(depth + 1));
+      on_member(std::move(key));
       skip_ws();
       if (pos_ < s_.size() && s_[pos_] == ',') {
         ++pos_;
@@ -196,10 +199,25 @@ class Parser {
       }
       if (pos_ < s_.size() && s_[pos_] == '}') {
         ++pos_;
-        return JsonValue(std::move(members));
+        return;
       }
       fail("expected ',' or '}'");
     }
+  }
+
+  JsonValue object(int depth) {
+    JsonValue::Object out;
+    members([&](std::string key) {
+      skip_ws();
+      if (depth == 0 && on_member_ && key == stream_key_ && pos_ < s_.size() && s_[pos_] == '{') {
+        // Streamed: each member goes to on_member_ and is not kept.
+        members([&](std::string inner) { (*on_member_)(std::move(inner), value(depth + 2)); });
+        out.emplace_back(std::move(key), JsonValue(JsonValue::Object{}));
+      } else {
+        out.emplace_back(std::move(key), value(depth + 1));
+      }
+    });
+    return JsonValue(std::move(out));
   }
 
   JsonValue array(int depth) {
@@ -244,6 +262,12 @@ class Parser {
     ++pos_;  // opening quote
     std::string out;
     for (;;) {
+      // Plain characters in one append: a link cache is mostly URLs, and a
+      // push_back per character was a third of its load time.
+      const std::size_t plain = pos_;
+      while (pos_ < s_.size() && s_[pos_] != '"' && s_[pos_] != '\\' && static_cast<unsigned char>(s_[pos_]) >= 0x20)
+        ++pos_;
+      out.append(s_.substr(plain, pos_ - plain));
       if (pos_ >= s_.size()) fail("unterminated string");
       const char c = s_[pos_++];
       if (c == '"') return out;
@@ -312,6 +336,8 @@ class Parser {
   }
 
   std::string_view s_;
+  std::string_view stream_key_;
+  const JsonMemberFn* on_member_ = nullptr;
   std::size_t pos_ = 0;
 };
 
@@ -388,6 +414,10 @@ const JsonValue& JsonFile::required(const JsonValue& v, const std::string& where
   const JsonValue* m = member(v, where, key);
   if (!m) fail(v, fmt::format("{} has no \"{}\"", where, key));
   return *m;
+}
+
+JsonValue parse_json_streaming(std::string_view text, std::string_view key, const JsonMemberFn& on_member) {
+  return Parser(text, key, &on_member).parse_document();
 }
 
 }  // namespace al

@@ -191,6 +191,12 @@ class TestHttpServer {
       const int code = number_after(path, "/status/");
       const std::string loc = code >= 300 && code < 400 ? "Location: /ok\r\n" : "";
       send_all(fd, response(code, loc, "status", head));
+    } else if (starts("/to-port/")) {
+      // To the same path on another loopback port, by name: judged at connect time.
+      const std::string loc = "Location: http://localhost:" + std::to_string(number_after(path, "/to-port/")) + "/ok\r\n";
+      send_all(fd, response(302, loc, "", head));
+    } else if (path == "/to-private") {
+      send_all(fd, response(302, "Location: http://10.0.0.1/ok\r\n", "", head));
     } else if (starts("/redirect/")) {
       const int code = number_after(path, "/redirect/");
       send_all(fd, response(code, "Location: /ok\r\n", "", head));

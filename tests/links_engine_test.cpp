@@ -1,6 +1,8 @@
 // The link engine against a server the test starts on 127.0.0.1. Nothing here
 // contacts any other address (the `.invalid` host fails in DNS). Every
 // request has a short timeout and every loop is bounded.
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 
@@ -10,6 +12,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -297,6 +300,8 @@ TEST_CASE("Blocked addresses get no request at all", "[links][engine][ssrf][netw
       "http://[::1]:" + port + "/ok",           // literal IPv6 loopback
       "http://169.254.169.254/latest/meta-data/",  // cloud metadata: refused before any packet
       "http://10.0.0.1/", "http://100.64.0.1/", "http://[fe80::1]/", "http://0.0.0.0:" + port + "/ok",
+      "http://[::ffff:0:127.0.0.1]:" + port + "/ok",  // IPv4-translated loopback
+      "http://[2002:7f00:1::1]:" + port + "/ok",      // 6to4 of 127.0.0.1
       "/ok",  // site-relative against a loopback site.url
   };
   std::vector<Diagnostic> out;
@@ -316,6 +321,60 @@ TEST_CASE("Blocked addresses get no request at all", "[links][engine][ssrf][netw
   run_link_pass({doc_with({"http://localhost:" + port + "/ok"})}, settings, all_link_rules(), true, out, warnings);
   CHECK(out.empty());
   CHECK(server.requests() >= 1);
+}
+
+TEST_CASE("A redirect from a public first hop to a private address is refused", "[links][engine][ssrf][network]") {
+  // Server `first` stands in for a public host: the policy is told to let
+  // 127.0.0.1 on its port through, and nothing else. `inner` is the private
+  // target. Both are on loopback; no packet leaves 127.0.0.0/8.
+  TestHttpServer first;
+  TestHttpServer inner;
+  EngineOptions o = test_options();
+  o.allow_private = false;
+  const int public_port = first.port();
+  o.treat_as_public = [public_port](const sockaddr* address) {
+    if (address->sa_family != AF_INET) return false;
+    sockaddr_in v4{};
+    std::memcpy(&v4, address, sizeof v4);
+    return ntohl(v4.sin_addr.s_addr) == INADDR_LOOPBACK && ntohs(v4.sin_port) == public_port;
+  };
+  const std::string base = "http://localhost:" + std::to_string(public_port);
+  const auto results = check_urls({base + "/ok", base + "/to-port/" + std::to_string(inner.port()), base + "/to-private"}, o);
+  REQUIRE(results.size() == 3);
+  CHECK(results[0].outcome == Outcome::ok);  // the first hop is public: reached
+  // A name that resolves to loopback, caught when the second hop connects.
+  CHECK(results[1].outcome == Outcome::blocked);
+  INFO(results[1].detail);
+  CHECK(results[1].detail.find("is a loopback") != std::string::npos);
+  // A private literal, caught before the second hop is even queued.
+  CHECK(results[2].outcome == Outcome::blocked);
+  CHECK(results[2].detail.find("redirects to 10.0.0.1, a private") != std::string::npos);
+  CHECK(first.requests_for("/to-port/" + std::to_string(inner.port())) >= 1);
+  CHECK(first.requests_for("/to-private") >= 1);
+  CHECK(inner.requests() == 0);
+}
+
+TEST_CASE("A cache entry with an out-of-range time is checked again, not fresh forever", "[links][cache][network][hostile]") {
+  TestHttpServer server;
+  al::test::TempDir dir;
+  LinkSettings settings;
+  settings.site_url = server.base();
+  settings.cache_file = dir / "links-cache.json";
+  settings.engine = test_options();
+  const std::string url = server.base() + "/ok/1";
+  for (const char* checked_at : {"-9223372036854775808", "9223372036854775807", "9223372036854775808", "1e30"}) {
+    INFO(checked_at);
+    al::test::spit(settings.cache_file, std::string(R"({"version": 1, "entries": {")") + url +
+                                            R"(": {"outcome": "ok", "status": 200, "checked_at": )" + checked_at +
+                                            R"(, "first_failure": 0, "failures": 0, "final_url": "x"}}})");
+    std::vector<Diagnostic> out;
+    std::vector<std::string> warnings;
+    const auto stats = run_link_pass({doc_with({url})}, settings, all_link_rules(), true, out, warnings);
+    CHECK(stats.from_cache == 0);
+    CHECK(stats.fetched == 1);
+    REQUIRE(warnings.size() == 1);
+    CHECK(warnings[0].find("\"checked_at\" that is not a whole number") != std::string::npos);
+  }
 }
 
 TEST_CASE("The cache is reused while fresh, expires, keeps failure history and survives corruption",

@@ -99,11 +99,15 @@ TEST_CASE("Address policy blocks internal ranges and allows public ones", "[link
   for (const char* blocked : {"127.0.0.1", "127.8.9.10", "10.1.2.3", "172.16.0.1", "172.31.255.255", "192.168.1.1",
                               "169.254.169.254", "100.64.0.1", "100.127.255.255", "0.0.0.0", "::1", "::",
                               "fc00::1", "fd12:3456::1", "fe80::1", "::ffff:127.0.0.1", "::ffff:10.0.0.1",
-                              "[::1]", "fe80::1%eth0"}) {
+                              "[::1]", "fe80::1%eth0",
+                              // IPv4-translated (RFC 2765) and 6to4 carrying a private or loopback IPv4 address
+                              "::ffff:0:127.0.0.1", "::ffff:0:10.1.2.3", "[::ffff:0:169.254.169.254]",
+                              "2002:7f00:1::1", "2002:c0a8:101::", "2002:0a00:0001:1::5", "2002:a9fe:a9fe::"}) {
     INFO(blocked);
     CHECK(blocked_literal(blocked).has_value());
   }
-  for (const char* open : {"93.184.216.34", "8.8.8.8", "172.32.0.1", "100.128.0.1", "2606:4700::1111", "example.com"}) {
+  for (const char* open : {"93.184.216.34", "8.8.8.8", "172.32.0.1", "100.128.0.1", "2606:4700::1111", "example.com",
+                           "::ffff:0:8.8.8.8", "2002:0808:0808::1", "2002:5db8:d822:1::"}) {
     INFO(open);
     CHECK_FALSE(blocked_literal(open).has_value());
   }

@@ -30,6 +30,10 @@ struct RuleSetting {
 struct Config {
   std::filesystem::path file;         // empty when no config file was used
   std::filesystem::path root;         // directory paths are shown relative to
+  // Where `.archive-lint/` (the caches) goes: the config file's directory, or
+  // without one the nearest directory holding Jekyll's `_config.yml` from
+  // where the search started, else that start. Empty: root.
+  std::filesystem::path site_root;
   std::string preset = "jekyll";
   std::vector<std::string> include;   // globs, relative to root
   std::vector<std::string> exclude;

@@ -3,6 +3,7 @@
 // Used for baselines and `merge`; formats write with JsonWriter directly.
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -114,5 +115,11 @@ class JsonFile {
   std::string text_;
   JsonValue root_;
 };
+// parse_json for a top-level object with one large object member `key` (the
+// link cache's entries): each of that object's members goes to on_member as
+// soon as it is parsed and is not kept, so the whole tree is never in memory;
+// `key` is left in the result as an empty object.
+using JsonMemberFn = std::function<void(std::string key, JsonValue value)>;
+JsonValue parse_json_streaming(std::string_view text, std::string_view key, const JsonMemberFn& on_member);
 
 }  // namespace al

@@ -16,6 +16,8 @@
 #include "archive_lint/link_report.hpp"
 #include "archive_lint/pattern.hpp"
 
+struct sockaddr;
+
 namespace al {
 
 // One link occurrence, kept after its Document is gone (no Document bytes).
@@ -59,6 +61,9 @@ struct EngineOptions {
   std::string user_agent;
   bool allow_private = false;
   std::vector<StatusRange> accept = {{200, 299}};
+  // Tests only: connections the address policy lets through as if public,
+  // so that a loopback server can stand in for a public host. Empty otherwise.
+  std::function<bool(const sockaddr* address)> treat_as_public;
 };
 
 struct RemapRule {
@@ -75,6 +80,7 @@ struct LinkSettings {
   bool use_cache = true;
   std::filesystem::path cache_file = ".archive-lint/links-cache.json";
   long long cache_max_age_s = 86400;
+  long long cache_prune_after_s = 30 * 86400;  // drop cache entries no run has used for this long
   std::filesystem::path root = ".";
   // Append this run to the cache's run log. Off for runs over part of the
   // archive (--changed-since, --shard), which would skew the history.

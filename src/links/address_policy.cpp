@@ -39,11 +39,18 @@ std::optional<std::string> check_v6(const in6_addr& addr) {
     return (std::uint32_t{b[at]} << 24) | (std::uint32_t{b[at + 1]} << 16) | (std::uint32_t{b[at + 2]} << 8) |
            std::uint32_t{b[at + 3]};
   };
-  // ::ffff:a.b.c.d (mapped), ::a.b.c.d (compatible), 64:ff9b::a.b.c.d (NAT64).
+  // ::ffff:a.b.c.d (mapped), ::a.b.c.d (compatible), 64:ff9b::a.b.c.d (NAT64),
+  // ::ffff:0:a.b.c.d (translated, RFC 2765): judged by the IPv4 address inside.
   static const unsigned char kMapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
   static const unsigned char kNat64[12] = {0, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0};
-  if (std::memcmp(b, kMapped, 12) == 0 || std::memcmp(b, kZero, 12) == 0 || std::memcmp(b, kNat64, 12) == 0) {
+  static const unsigned char kTranslated[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0};
+  if (std::memcmp(b, kMapped, 12) == 0 || std::memcmp(b, kZero, 12) == 0 || std::memcmp(b, kNat64, 12) == 0 ||
+      std::memcmp(b, kTranslated, 12) == 0) {
     if (auto why = check_v4(embedded_v4(12))) return "IPv4-embedded " + *why;
+  }
+  // 6to4 (2002::/16) carries its relay's IPv4 address in bits 16-48.
+  if (b[0] == 0x20 && b[1] == 0x02) {
+    if (auto why = check_v4(embedded_v4(2))) return "6to4 (2002::/16) IPv4-embedded " + *why;
   }
   if ((b[0] & 0xfe) == 0xfc) return "unique local (fc00::/7)";
   if (b[0] == 0xfe && (b[1] & 0xc0) == 0x80) return "link-local (fe80::/10)";

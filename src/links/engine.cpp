@@ -278,7 +278,8 @@ class Engine {
   static curl_socket_t open_socket(void* clientp, curlsocktype purpose, curl_sockaddr* address) {
     auto* job = static_cast<Job*>(clientp);
     (void)purpose;
-    if (!job->options->allow_private) {
+    const auto& public_for_tests = job->options->treat_as_public;
+    if (!job->options->allow_private && !(public_for_tests && public_for_tests(&address->addr))) {
       if (auto why = blocked_reason(&address->addr)) {
         job->blocked = true;
         job->blocked_reason = fmt::format("{} is a {} address", address_text(&address->addr), *why);

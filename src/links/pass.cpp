@@ -195,7 +195,9 @@ LinkPassStats run_link_pass(const std::vector<DocumentLinks>& docs, const LinkSe
   std::vector<std::optional<links::CacheEntry>> previous;  // the cache before this run, per unique URL
   if (network && !unique.empty()) {
     if (settings.use_cache) {
-      cache.emplace(settings.cache_file);
+      links::CacheOptions options;
+      options.prune_after_s = settings.cache_prune_after_s;
+      cache.emplace(settings.cache_file, options);
       cache->load(warnings);
       previous.resize(unique.size());
       for (std::size_t i = 0; i < unique.size(); ++i) {
@@ -211,6 +213,7 @@ LinkPassStats run_link_pass(const std::vector<DocumentLinks>& docs, const LinkSe
         results[i].redirect_to = e->redirect_to;
         results[i].detail = e->detail;
         have[i] = true;
+        cache->touch(unique[i], now);
         ++stats.from_cache;
       }
     }
