@@ -245,29 +245,17 @@ class Differ {
   std::string what_;
 };
 
+// Compares one member of a and b under its own name (until #undef below).
+#define SAME(member) field(#member, a.member, b.member)
+
 std::string entry_difference(const links::CacheEntry& a, const links::CacheEntry& b) {
-  return Differ()
-      .field("outcome", a.outcome, b.outcome)
-      .field("status", a.status, b.status)
-      .field("checked_at", a.checked_at, b.checked_at)
-      .field("first_failure", a.first_failure, b.first_failure)
-      .field("failures", a.failures, b.failures)
-      .field("final_url", a.final_url, b.final_url)
-      .field("redirect_to", a.redirect_to, b.redirect_to)
-      .field("detail", a.detail, b.detail)
-      .what();
+  return Differ().SAME(outcome).SAME(status).SAME(checked_at).SAME(first_failure).SAME(failures).SAME(final_url)
+      .SAME(redirect_to).SAME(detail).what();
 }
 
 std::string run_difference(const RunRecord& a, const RunRecord& b) {
-  return Differ()
-      .field("at", a.at, b.at)
-      .field("checked", a.checked, b.checked)
-      .field("dead", a.dead, b.dead)
-      .field("unreachable", a.unreachable, b.unreachable)
-      .field("other", a.other, b.other)
-      .field("new", a.newly_failing, b.newly_failing)
-      .field("recovered", a.recovered, b.recovered)
-      .what();
+  return Differ().SAME(at).SAME(checked).SAME(dead).SAME(unreachable).SAME(other)
+      .field("new", a.newly_failing, b.newly_failing).SAME(recovered).what();
 }
 
 // "" when `back` holds the same items as `items`, else the first difference.
@@ -364,25 +352,11 @@ int fuzz_link_cache(const std::uint8_t* data, std::size_t size) {
 namespace {
 
 std::string record_difference(const PostRecord& a, const PostRecord& b) {
-  return Differ()
-      .field("filesystem_path", a.filesystem_path, b.filesystem_path)
-      .field("size", a.size, b.size)
-      .field("mtime_ns", a.mtime_ns, b.mtime_ns)
-      .field("front_matter_ok", a.front_matter_ok, b.front_matter_ok)
-      .field("published", a.published, b.published)
-      .field("title", a.title, b.title)
-      .field("date", a.date, b.date)
-      .field("categories", a.categories, b.categories)
-      .field("source_url", a.source_url, b.source_url)
-      .field("info_code", a.info_code, b.info_code)
-      .field("slug", a.slug, b.slug)
-      .field("permalink", a.permalink, b.permalink)
-      .field("title_line", a.title_line, b.title_line)
-      .field("date_line", a.date_line, b.date_line)
-      .field("categories_line", a.categories_line, b.categories_line)
-      .field("source_line", a.source_line, b.source_line)
-      .what();
+  return Differ().SAME(filesystem_path).SAME(size).SAME(mtime_ns).SAME(front_matter_ok).SAME(published)
+      .SAME(title).SAME(date).SAME(categories).SAME(source_url).SAME(info_code).SAME(slug).SAME(permalink)
+      .SAME(title_line).SAME(date_line).SAME(categories_line).SAME(source_line).what();
 }
+#undef SAME
 
 // The archive checks over an index read from `text`, set up as
 // run_archive_stage (src/archive.cpp) sets up a site's cached posts; every
