@@ -140,14 +140,13 @@ void render_every_format(const Site& site, const std::vector<Diagnostic>& found,
       report.rules.push_back(&meta);
   }
   std::sort(report.rules.begin(), report.rules.end(), [](auto* a, auto* b) { return a->id < b->id; });
-  for (const std::string_view name : {"text", "github", "json", "sarif"}) {
-    for (const bool color : {false, true}) {
-      if (color && name != "text") continue;  // only the text format has colours
-      report.color = color;
-      std::ostringstream out;
-      make_formatter(std::string(name))->write(report, out);
-      if (name == "json" || name == "sarif") require_json(out.str(), std::string(name));
-    }
+  const std::pair<std::string, bool> formats[] = {{"text", false}, {"text", true}, {"github", false}, {"json", false},
+                                                   {"sarif", false}};  // only text has colours
+  for (const auto& [name, color] : formats) {
+    report.color = color;
+    std::ostringstream out;
+    make_formatter(name)->write(report, out);
+    if (name == "json" || name == "sarif") require_json(out.str(), name);
   }
   require_json(Baseline::from(found).serialise(), "the baseline");
 }
@@ -376,9 +375,6 @@ void run_archive_checks(std::string_view text) {
     std::vector<PendingFinding> found;
     ArchiveEmitter emit(index, check->meta().id, active.severity, found);
     check->check_archive(index, emit);
-    for (const auto& f : found) {
-      if (f.post >= index.posts.size() || !index.reported[f.post]) broken(check->meta().id + " reported a post not in the run");
-    }
   }
 }
 
@@ -389,15 +385,11 @@ int fuzz_archive_index(const std::uint8_t* data, std::size_t size) {
   const fs::path site_root = "/site";
   std::vector<PostRecord> records;
   if (!parse_index(text, site_root, records)) return 0;  // a corrupt index is rebuilt
-  // An index written elsewhere may change once (an empty category, which no
-  // post has, is dropped); from then on, what it writes it reads back unchanged.
-  const std::string written = serialize_index(records, site_root);
-  std::vector<PostRecord> once, twice;
-  if (!parse_index(written, site_root, once)) broken("an index it wrote does not read back");
-  const std::string rewritten = serialize_index(once, site_root);
-  if (!parse_index(rewritten, site_root, twice)) broken("an index it wrote does not read back");
-  std::string changed = list_difference(once, twice, record_difference);
-  if (!changed.empty()) broken("an index it wrote reads back different: " + changed);
+  // Every run rewrites the index it read: what it read must survive that.
+  std::vector<PostRecord> back;
+  if (!parse_index(serialize_index(records, site_root), site_root, back)) broken("an index it wrote does not read back");
+  if (const std::string changed = list_difference(records, back, record_difference); !changed.empty())
+    broken("an index it wrote reads back different: " + changed);
   run_archive_checks(text);
   return 0;
 }
