@@ -1,6 +1,7 @@
 // The dead-link report: the pure renderers on crafted inputs, the cache's run
 // log, and the link pass feeding the report against a loopback server.
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 #include <filesystem>
 #include <regex>
 #include <string>
@@ -229,7 +230,7 @@ TEST_CASE("HTML report: self-contained, escaped, tables and charts", "[report]")
   CHECK(render_html_report(data, few).find("<li>… and 3 more</li>") != std::string::npos);
 
   // More than 25 hosts: the chart shows the 25 worst.
-  for (int i = 0; i < 30; ++i) data.failing.push_back(make_link("h" + std::to_string(i) + ".example", "/", "dead", 1));
+  for (int i = 0; i < 30; ++i) data.failing.push_back(make_link(fmt::format("h{}.example", i), "/", "dead", 1));
   const std::string many = render_html_report(data, {});
   CHECK(count(many, "<g class=\"bar\"") == 25);
   CHECK(many.find("top 25 of 34 hosts") != std::string::npos);

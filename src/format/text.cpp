@@ -78,9 +78,12 @@ class TextFormatter final : public Formatter {
         // width of the marked span, measured from the start column
         int total = width_of_prefix(rest, col - 1 + span_cp, tab);
         int span = std::max(1, std::min(total - lead, 60));
+        // Built in place: `"^" + std::string(...)` trips gcc 12's false -Wrestrict at -O3 (GCC bug 105651).
+        std::string caret(static_cast<std::size_t>(span), '~');
+        caret.front() = '^';
         out << paint("2", gutter) << expand_tabs(d.source_line) << '\n'
             << paint("2", std::string(gutter.size() - 2, ' ') + "| ") << std::string(static_cast<std::size_t>(lead), ' ')
-            << paint(sev_color, "^" + std::string(static_cast<std::size_t>(span - 1), '~')) << '\n';
+            << paint(sev_color, caret) << '\n';
       }
       if (d.fix) out << paint("2", "      = fix: ") << d.fix->description << '\n';
     }

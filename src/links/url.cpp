@@ -177,7 +177,7 @@ bool parse_http_url(std::string_view text, Url& out, std::string& error) {
   if (const auto hash = tail.find('#'); hash != std::string_view::npos) tail = tail.substr(0, hash);
   const auto q = tail.find('?');
   out.path = std::string(tail.substr(0, q));
-  if (out.path.empty()) out.path = "/";
+  if (out.path.empty()) out.path.assign(1, '/');  // not = "/": gcc 12's false -Wrestrict at -O3 (GCC bug 105651)
   if (q != std::string_view::npos) {
     out.has_query = true;
     out.query = std::string(tail.substr(q + 1));
