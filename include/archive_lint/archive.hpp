@@ -33,12 +33,15 @@ struct PostView {
   std::string_view categories;     // joined with '\x1f'
   std::uint32_t title_line = 1, date_line = 1, categories_line = 1, source_line = 1;
 
+  // Empty names are skipped: no post has one (front_matter_words drops them),
+  // and the join cannot keep them, so an index holding one (corrupt, or
+  // edited) lost one more on every rewrite and showed checks a '' category.
   template <typename F>
   void each_category(F&& f) const {
     std::string_view rest = categories;
     while (!rest.empty()) {
       const auto sep = rest.find('\x1f');
-      f(rest.substr(0, sep));
+      if (sep != 0) f(rest.substr(0, sep));
       if (sep == std::string_view::npos) break;
       rest.remove_prefix(sep + 1);
     }
