@@ -119,7 +119,42 @@ zsh -n "$tmp/unpacked/usr/share/zsh/vendor-completions/_archive-lint" || fail "z
 fish --no-execute "$tmp/unpacked/usr/share/fish/vendor_completions.d/archive-lint.fish" || fail "fish --no-execute"
 echo "ok: zsh -n and fish --no-execute on the packaged completions"
 
-# 7. apt-get install into the fresh root, then use it there.
+# 7. scripts/install-release (the composite action's first step) against a fake GitHub on
+#    loopback: the ref v<version>, or a moving tag at the same commit, gets the asset for
+#    this system; another commit, or a system without an asset, gets exit 3 (build instead).
+step "scripts/install-release against a loopback GitHub"
+asset=$(bash scripts/install-release --asset-name)
+site=$tmp/site
+mkdir -p "$site/api/repos/o/r/commits" "$site/dl/o/r/releases/download/v$version"
+cp "$deb" "$site/dl/o/r/releases/download/v$version/$asset"
+echo 1111111111111111111111111111111111111111 > "$site/api/repos/o/r/commits/v$version"
+echo 1111111111111111111111111111111111111111 > "$site/api/repos/o/r/commits/v1"
+echo 2222222222222222222222222222222222222222 > "$site/api/repos/o/r/commits/main"
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+python3 -m http.server --bind 127.0.0.1 --directory "$site" "$port" > "$tmp/http.log" 2>&1 &
+server_pid=$!
+trap 'kill "$server_pid" 2> /dev/null || true; rm -rf "$tmp"' EXIT
+for _ in $(seq 50); do curl -fs "http://127.0.0.1:$port/" > /dev/null 2>&1 && break; sleep 0.1; done
+fake_github() { GITHUB_API_URL=http://127.0.0.1:$port/api GITHUB_SERVER_URL=http://127.0.0.1:$port/dl "$@"; }
+for ref in "v$version" v1; do
+  got=$(fake_github bash scripts/install-release o/r "$ref" --download "$tmp/dl-$ref")
+  cmp -s "$got" "$deb" || fail "install-release o/r $ref downloaded '$got', not the package"
+  echo "ok: install-release o/r $ref -> $(basename "$got")"
+done
+for ref in main ""; do
+  status=0
+  fake_github bash scripts/install-release o/r "$ref" --download "$tmp/dl-other" 2> "$tmp/ir.err" || status=$?
+  [[ $status -eq 3 ]] || { cat "$tmp/ir.err"; fail "install-release o/r '$ref' exited $status, not 3"; }
+  echo "ok: install-release o/r '${ref}' -> exit 3 ($(cat "$tmp/ir.err"))"
+done
+rm "$site/dl/o/r/releases/download/v$version/$asset"
+status=0
+fake_github bash scripts/install-release o/r "v$version" --download "$tmp/dl-none" 2> "$tmp/ir.err" || status=$?
+[[ $status -eq 3 ]] || fail "install-release without an asset for this system exited $status, not 3"
+echo "ok: no asset for this system -> exit 3 ($(cat "$tmp/ir.err"))"
+kill "$server_pid"
+
+# 8. apt-get install of what install-release downloaded into the fresh root, then use it there.
 if [[ -n $deboot_pid ]]; then
   step "waiting for debootstrap"
   wait "$deboot_pid" || { tail -n 30 "$work/debootstrap.log"; fail "debootstrap"; }
@@ -129,7 +164,7 @@ chroot_dir=$work/root
 rm -rf "$chroot_dir"
 cp -a "$base" "$chroot_dir"
 cp /etc/resolv.conf "$chroot_dir/etc/resolv.conf"
-cp "$deb" "$chroot_dir/tmp/"
+cp "$tmp/dl-v$version/$asset" "$chroot_dir/tmp/$(basename "$deb")"
 cp -r examples "$chroot_dir/tmp/examples"
 in_root() { chroot "$chroot_dir" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 "$@"; }
 ls "$chroot_dir"/var/lib/apt/lists/*_Packages > /dev/null 2>&1 || in_root apt-get update -qq
