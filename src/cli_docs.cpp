@@ -277,13 +277,13 @@ std::string bash_command(const CommandDoc& c) {
 
 // ---------------------------------------------------------------- zsh
 
-// Inside a single-quoted zsh word, and inside _arguments' [explanation].
+// Inside a single-quoted zsh word, and inside _arguments' [explanation] (where a
+// ':' needs no quoting, and _describe splits 'name:description' at the first one).
 std::string zsh_quote_description(std::string_view text) {
   std::string out;
   for (char ch : text) {
     if (ch == '\'') out += "'\\''";
     else if (ch == '[' || ch == ']' || ch == '\\') out += std::string("\\") + ch;
-    else if (ch == ':') out += "\\:";
     else out += ch;
   }
   return out;
