@@ -118,6 +118,26 @@ dpkg-deb -x "$deb" "$tmp/unpacked"
 zsh -n "$tmp/unpacked/usr/share/zsh/vendor-completions/_archive-lint" || fail "zsh -n"
 fish --no-execute "$tmp/unpacked/usr/share/fish/vendor_completions.d/archive-lint.fish" || fail "fish --no-execute"
 echo "ok: zsh -n and fish --no-execute on the packaged completions"
+# zsh itself, on a pseudo-terminal: type a line and TAB, print what the line became.
+cat > "$tmp/zsh-complete.zsh" <<'ZSH'
+zmodload zsh/zpty
+zpty z 'zsh -f -i'
+zpty -w z "PS1='>'; fpath=($1 \$fpath); autoload -Uz compinit; compinit -u -D"
+zpty -w -n z "$2"$'\t'
+sleep 1
+zpty -w z $'\x05 # end'
+sleep 1
+out=""
+while zpty -r -t z line; do out+=$line; done
+print -r -- "$out" | tr -d '\r' | grep -ao "$3" | tail -n 1
+zpty -d z
+ZSH
+zsh_complete() { timeout 30 zsh -f "$tmp/zsh-complete.zsh" "$tmp/unpacked/usr/share/zsh/vendor-completions" "$@"; }
+out=$(zsh_complete 'archive-lint explain front-matter/date-f' 'archive-lint explain [a-z/-]*')
+[[ $out == 'archive-lint explain front-matter/date-format' ]] || fail "zsh completion of a rule id gave '$out'"
+out=$(zsh_complete 'archive-lint check --format sa' 'archive-lint check --format [a-z]*')
+[[ $out == 'archive-lint check --format sarif' ]] || fail "zsh completion of --format gave '$out'"
+echo "ok: zsh completes 'explain front-matter/date-f' and 'check --format sa'"
 
 # 7. scripts/install-release (the composite action's first step) against a fake GitHub on
 #    loopback: the ref v<version>, or a moving tag at the same commit, gets the asset for
