@@ -450,10 +450,28 @@ void add_report_options(CLI::App* app, CheckOptions& opt) {
   app->add_option("--color", opt.color, "Colour the text output")->check(CLI::IsMember({"auto", "always", "never"}));
 }
 
-}  // namespace
+// The values every subcommand's options parse into, and the definition itself.
+struct Parsed {
+  CheckOptions check;
+  CheckOptions links;
+  LintOptions baseline;
+  std::string baseline_output = ".archive-lint-baseline.json";
+  std::vector<std::string> merge_inputs;
+  std::string merge_output;
+  bool rules_json = false;
+  std::string explain_id;
+};
 
-int run_cli(int argc, char** argv) {
-  CLI::App app{"archive-lint: lint and link-check archives of Jekyll-style posts", "archive-lint"};
+struct Subcommands {
+  CLI::App* check = nullptr;
+  CLI::App* links = nullptr;
+  CLI::App* baseline = nullptr;
+  CLI::App* merge = nullptr;
+  CLI::App* rules = nullptr;
+  CLI::App* explain = nullptr;
+};
+
+Subcommands define_cli(CLI::App& app, Parsed& p) {
   app.set_version_flag("--version", std::string("archive-lint ") + kVersion);
   app.require_subcommand(1);
   app.footer(
@@ -466,25 +484,24 @@ int run_cli(int argc, char** argv) {
       "  archive-lint links _posts --max-per-host 2   # link reachability only\n"
       "  archive-lint rules\n"
       "  archive-lint explain front-matter/date-format\n"
-      "\nExit codes: 0 nothing at or above --fail-on, 1 findings, 2 usage, config or I/O error.");
+      "\n" + exit_codes_help());
 
-  CheckOptions opt;
-  auto* check = app.add_subcommand("check", "Check posts");
-  add_lint_options(check, opt.lint);
-  add_report_options(check, opt);
-  check->footer(
+  Subcommands sub;
+  sub.check = app.add_subcommand("check", "Check posts");
+  add_lint_options(sub.check, p.check.lint);
+  add_report_options(sub.check, p.check);
+  sub.check->footer(
       "Examples:\n"
       "  archive-lint check _posts\n"
       "  archive-lint check --format sarif -o results.sarif\n"
       "  archive-lint check --format github --changed-since origin/main\n"
       "  archive-lint check --shard 2/4 --format sarif -o shard-2.sarif");
 
-  CheckOptions links_opt;
-  links_opt.lint.links_only = true;
-  auto* links_cmd = app.add_subcommand("links", "Check only the links of the archive: extraction and reachability");
-  add_lint_options(links_cmd, links_opt.lint);
-  add_report_options(links_cmd, links_opt);
-  links_cmd->footer(
+  p.links.lint.links_only = true;
+  sub.links = app.add_subcommand("links", "Check only the links of the archive: extraction and reachability");
+  add_lint_options(sub.links, p.links.lint);
+  add_report_options(sub.links, p.links);
+  sub.links->footer(
       "Examples:\n"
       "  archive-lint links _posts\n"
       "  archive-lint links --max-per-host 2 --timeout 10 --exclude '^https://www\\.linkedin\\.com/'\n"
@@ -492,26 +509,69 @@ int run_cli(int argc, char** argv) {
       "  archive-lint links --report markdown --output report.md --min-failures 3\n"
       "  archive-lint links --report markdown=report.md --report html=report.html --format sarif -o links.sarif");
 
-  LintOptions baseline_opt;
-  std::string baseline_output = ".archive-lint-baseline.json";
-  auto* baseline = app.add_subcommand("baseline", "Write (or rewrite) a baseline of today's findings, atomically");
-  add_lint_options(baseline, baseline_opt);
-  baseline->add_option("-o,--output", baseline_output, "Baseline file")->capture_default_str();
+  sub.baseline = app.add_subcommand("baseline", "Write (or rewrite) a baseline of today's findings, atomically");
+  add_lint_options(sub.baseline, p.baseline);
+  sub.baseline->add_option("-o,--output", p.baseline_output, "Baseline file")->capture_default_str();
 
-  std::vector<std::string> merge_inputs;
-  std::string merge_output;
-  auto* merge = app.add_subcommand("merge", "Merge the SARIF or JSON outputs of several shards into one");
-  merge->add_option("inputs", merge_inputs, "SARIF or JSON files written by archive-lint")->required();
-  merge->add_option("-o,--output", merge_output, "Write the merged file (atomically) instead of stdout");
+  sub.merge = app.add_subcommand("merge", "Merge the SARIF or JSON outputs of several shards into one");
+  sub.merge->add_option("inputs", p.merge_inputs, "SARIF or JSON files written by archive-lint")->required();
+  sub.merge->add_option("-o,--output", p.merge_output, "Write the merged file (atomically) instead of stdout");
 
-  bool rules_json = false;
-  auto* rules = app.add_subcommand("rules", "List every rule with its default severity and summary");
-  rules->add_flag("--json", rules_json, "Machine-readable list");
+  sub.rules = app.add_subcommand("rules", "List every rule with its default severity and summary");
+  sub.rules->add_flag("--json", p.rules_json, "Machine-readable list");
 
-  std::string explain_id;
-  auto* explain = app.add_subcommand("explain", "Print a rule's documentation and options");
-  explain->add_option("rule", explain_id, "Rule id, e.g. front-matter/date-format")->required();
+  sub.explain = app.add_subcommand("explain", "Print a rule's documentation and options");
+  sub.explain->add_option("rule", p.explain_id, "Rule id, e.g. front-matter/date-format")->required();
+  return sub;
+}
 
+int dispatch(const Subcommands& sub, const Parsed& p) {
+  try {
+    if (*sub.check) return run_check(p.check);
+    if (*sub.links) return run_check(p.links);
+    if (*sub.baseline) return run_baseline(p.baseline, p.baseline_output);
+    if (*sub.merge) return run_merge(p.merge_inputs, p.merge_output);
+    if (*sub.rules) return run_rules(p.rules_json);
+    if (*sub.explain) return run_explain(p.explain_id);
+  } catch (const ConfigError& e) {
+    std::cerr << "archive-lint: " << e.what() << '\n';
+    return kExitError;
+  } catch (const std::exception& e) {
+    std::cerr << "archive-lint: " << e.what() << '\n';
+    return kExitError;
+  }
+  return kExitError;
+}
+
+constexpr ExitCode kExitCodes[] = {
+    {kExitClean, "nothing at or above --fail-on"},
+    {kExitFindings, "findings"},
+    {kExitError, "usage, config or I/O error"},
+};
+
+}  // namespace
+
+std::span<const ExitCode> exit_codes() { return kExitCodes; }
+
+std::string exit_codes_help() {
+  std::string text = "Exit codes:";
+  for (const auto& e : kExitCodes) text += fmt::format("{} {} {}", &e == kExitCodes ? "" : ",", e.code, e.meaning);
+  return text + ".";
+}
+
+struct CliDefinition::State {
+  CLI::App app{"archive-lint: lint and link-check archives of Jekyll-style posts", "archive-lint"};
+  Parsed parsed;
+  Subcommands sub = define_cli(app, parsed);
+};
+
+CliDefinition::CliDefinition() : state_(std::make_unique<State>()) {}
+CliDefinition::~CliDefinition() = default;
+
+const CLI::App& CliDefinition::app() const { return state_->app; }
+
+int CliDefinition::run(int argc, char** argv) {
+  CLI::App& app = state_->app;
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -524,21 +584,12 @@ int run_cli(int argc, char** argv) {
     app.exit(e);
     return kExitError;
   }
-  try {
-    if (*check) return run_check(opt);
-    if (*links_cmd) return run_check(links_opt);
-    if (*baseline) return run_baseline(baseline_opt, baseline_output);
-    if (*merge) return run_merge(merge_inputs, merge_output);
-    if (*rules) return run_rules(rules_json);
-    if (*explain) return run_explain(explain_id);
-  } catch (const ConfigError& e) {
-    std::cerr << "archive-lint: " << e.what() << '\n';
-    return kExitError;
-  } catch (const std::exception& e) {
-    std::cerr << "archive-lint: " << e.what() << '\n';
-    return kExitError;
-  }
-  return kExitError;
+  return dispatch(state_->sub, state_->parsed);
+}
+
+int run_cli(int argc, char** argv) {
+  CliDefinition cli;
+  return cli.run(argc, argv);
 }
 
 }  // namespace al

@@ -7,8 +7,8 @@
 // and review the diff (`git diff tests/golden`) before committing it.
 //
 // Stability: the Report's root is the fixed path /golden-root (so SARIF's
-// originalUriBaseIds is file:///golden-root/), the tool version is replaced by
-// <version>, and files are checked on one thread (the output is sorted anyway).
+// originalUriBaseIds is file:///golden-root/), the tool version and release are
+// replaced by <version>, and files are checked on one thread (the output is sorted anyway).
 #include <catch2/catch.hpp>
 
 #include <cstdlib>
@@ -49,9 +49,12 @@ std::string render(const al::Formatter& formatter, const al::Report& report) {
   std::ostringstream out;
   formatter.write(report, out);
   std::string text = out.str();
-  const std::string version = std::string("\"") + al::kVersion + "\"";
-  for (std::size_t at = text.find(version); at != std::string::npos; at = text.find(version, at))
-    text.replace(at, version.size(), "\"<version>\"");
+  // kVersion (with git describe) and kRelease (SARIF's semanticVersion).
+  for (const char* v : {al::kVersion, al::kRelease}) {
+    const std::string version = std::string("\"") + v + "\"";
+    for (std::size_t at = text.find(version); at != std::string::npos; at = text.find(version, at))
+      text.replace(at, version.size(), "\"<version>\"");
+  }
   return text;
 }
 

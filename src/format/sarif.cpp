@@ -111,7 +111,7 @@ class SarifFormatter final : public Formatter {
     w.key("tool").begin_object().key("driver").begin_object();
     w.key("name").value("archive-lint");
     w.key("version").value(kVersion);
-    w.key("semanticVersion").value(kVersion);
+    w.key("semanticVersion").value(kRelease);  // SemVer: the release, without git describe
     w.key("informationUri").value(kHomepage);
     w.key("rules").begin_array();
     for (const auto* r : rules) write_rule(w, *r);

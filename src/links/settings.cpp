@@ -257,7 +257,7 @@ LinkSettings load_link_settings(const Config& config, const LinkOverrides& overr
   if (s.cache_file.is_relative()) s.cache_file = (config.site_root.empty() ? s.root : config.site_root) / s.cache_file;
   s.engine.connect_timeout_ms = std::min(s.engine.connect_timeout_ms, s.engine.timeout_ms);
   s.engine.user_agent = user_agent.empty()
-                            ? fmt::format("archive-lint/{} (link checker; +{})", kVersion, contact.empty() ? kHomepage : contact)
+                            ? fmt::format("archive-lint/{} (link checker; +{})", kRelease, contact.empty() ? kHomepage : contact)
                             : user_agent;
   return s;
 }
