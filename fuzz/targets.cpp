@@ -310,10 +310,12 @@ struct CacheContents {
   std::vector<RunRecord> runs;
 };
 
+// The usable entries and runs, as LinkCache::load keeps them (unusable ones
+// are dropped with a warning there).
 std::optional<CacheContents> read_cache(std::string_view text, std::string& error) {
-  CacheContents c;
-  if (!links::LinkCache::deserialize(text, c.entries, c.runs, error)) return std::nullopt;
-  return c;
+  auto parsed = links::LinkCache::parse(text, error);
+  if (!parsed) return std::nullopt;
+  return CacheContents{std::move(parsed->entries), std::move(parsed->runs)};
 }
 
 }  // namespace

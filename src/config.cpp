@@ -165,7 +165,7 @@ void apply_document(const std::string& file, Config& config, const YAML::Node& r
     } else if (key == "links") {
       if (!value.IsMap() && !value.IsNull())
         throw ConfigError(fmt::format("{}: 'links' must be a mapping", at(file, value)));
-      config.links = value;  // not Clone(): a clone loses the marks that links.* errors cite
+      config.links = value;  // not Clone(): a clone loses the marks that `links.*` errors cite
     } else if (key == "attribution") {
       // `attribution: none` switches the rules off; a mapping refines the preset's.
       if (value.IsNull() || (value.IsScalar() && (value.Scalar() == "none" || value.Scalar() == "off"))) {
@@ -210,7 +210,7 @@ Config parse_config(const std::string& text, const std::filesystem::path& file) 
   try {
     apply_document(file.string(), config, root, 0);
   } catch (const YAML::Exception& e) {
-    throw ConfigError(fmt::format("{}:{}: {}", file.string(), e.mark.line + 1, e.msg));
+    throw ConfigError(fmt::format("{}:{}:{}: {}", file.string(), e.mark.line + 1, e.mark.column + 1, e.msg));
   }
   return config;
 }
@@ -234,6 +234,15 @@ Config load_config(const std::optional<std::filesystem::path>& explicit_file, co
   if (file.empty()) {
     Config config = default_config(std::filesystem::absolute(start));
     apply_preset("jekyll", YAML::Node(), "<default>", config, 0);
+    config.site_root = config.root;
+    std::error_code ec;
+    for (auto dir = config.root; !dir.empty(); dir = dir.parent_path()) {
+      if (std::filesystem::is_regular_file(dir / "_config.yml", ec)) {
+        config.site_root = dir;
+        break;
+      }
+      if (dir == dir.parent_path()) break;
+    }
     return config;
   }
   std::string error;
@@ -241,6 +250,7 @@ Config load_config(const std::optional<std::filesystem::path>& explicit_file, co
   if (!text) throw ConfigError(fmt::format("{}: cannot read config: {}", file.string(), error));
   Config config = parse_config(*text, file);
   config.root = std::filesystem::absolute(config.root);
+  config.site_root = config.root;
   return config;
 }
 

@@ -402,8 +402,6 @@ TEST_CASE("regression: an index with empty categories reads back the same after 
   CHECK(back[1].categories == records[1].categories);
 }
 
-}
-
 TEST_CASE("bad attribution config is a ConfigError naming file and line", "[attribution][config]") {
   auto error_of = [](const std::string& text) -> std::string {
     try {

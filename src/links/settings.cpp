@@ -70,17 +70,6 @@ std::string text(const Config& config, const YAML::Node& node, const std::string
   return node.Scalar();
 }
 
-std::vector<std::string> strings(const Config& config, const YAML::Node& node, const std::string& key) {
-  if (node.IsScalar()) return {node.Scalar()};
-  if (!node.IsSequence()) bad(config, node, key, "must be a list of strings");
-  std::vector<std::string> out;
-  for (const auto& item : node) {
-    if (!item.IsScalar()) bad(config, item, key, "must be a list of strings");
-    out.push_back(item.Scalar());
-  }
-  return out;
-}
-
 constexpr long long kDay = 86400;
 constexpr long long kMaxDuration = 36500 * kDay;  // a hundred years: a bound no setting needs to pass
 
