@@ -8,7 +8,10 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 tools="$root/build/tools"
 mkdir -p "$tools"
 if [[ ! -x "$tools/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool" ]]; then
-  (cd "$tools" && npm install --silent --no-audit --no-fund @microsoft/sarif-multitool >/dev/null)
+  # npm's own error (a registry or TLS problem) is shown, not swallowed by set -e.
+  if ! (cd "$tools" && npm install --no-audit --no-fund @microsoft/sarif-multitool >"$tools/npm.log" 2>&1); then
+    tail -20 "$tools/npm.log"; echo "FAIL: npm install @microsoft/sarif-multitool failed (log above)"; exit 1
+  fi
   chmod u+x "$tools/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool"
 fi
 multitool="$tools/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool"

@@ -7,7 +7,10 @@ tools="$root/build/tools"
 mkdir -p "$tools"
 validator="$tools/node_modules/.bin/action-validator"
 if [[ ! -x "$validator" ]]; then
-  (cd "$tools" && npm install --silent --no-audit --no-fund @action-validator/cli >/dev/null)
+  # npm's own error (a registry or TLS problem) is shown, not swallowed by set -e.
+  if ! (cd "$tools" && npm install --no-audit --no-fund @action-validator/cli >"$tools/npm.log" 2>&1); then
+    tail -20 "$tools/npm.log"; echo "FAIL: npm install @action-validator/cli failed (log above)"; exit 1
+  fi
 fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
