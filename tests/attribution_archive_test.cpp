@@ -85,13 +85,6 @@ std::vector<Row> read_rows(const fs::path& tsv) {
   return rows;
 }
 
-// gen-archive's manifest keyed by post path.
-std::map<std::string, al::test::ManifestRow> manifest_by_file(const fs::path& file) {
-  std::map<std::string, al::test::ManifestRow> out;
-  for (auto& row : al::test::read_manifest(file)) out[row.file] = row;
-  return out;
-}
-
 // A clean post in the news-archive conventions; `n` makes it unique.
 std::string news_post(int n, const std::string& source_url) {
   return "---\nlayout: post\ntitle: \"第" + std::to_string(n) + "篇报道\"\ndate: 2021-03-04 10:00:00 +0800\n"
@@ -182,8 +175,7 @@ TEST_CASE("attribution recall and precision over gen-archive", "[attribution][re
   std::ostringstream problems;
   for (int seed = 1; seed <= 5; ++seed) {
     const fs::path out = al::test::scratch_dir("attr-recall-" + std::to_string(seed));
-    al::test::generate_archive(out, "--posts 2000 --seed " + std::to_string(seed));
-    const auto manifest = manifest_by_file(out / "manifest.tsv");
+    const auto manifest = al::test::manifest_by_file(al::test::generate_archive(out, "--posts 2000 --seed " + std::to_string(seed)));
     const Run run = run_pipeline(out, {(out / "_posts").string()});
     std::map<std::string, std::size_t> hits;
     for (const auto& d : run.result.diagnostics) {

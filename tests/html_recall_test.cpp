@@ -22,17 +22,6 @@
 using namespace al;
 namespace fs = std::filesystem;
 
-namespace {
-
-// gen-archive's manifest keyed by post path.
-std::map<std::string, al::test::ManifestRow> manifest_by_file(const fs::path& file) {
-  std::map<std::string, al::test::ManifestRow> out;
-  for (auto& row : al::test::read_manifest(file)) out[row.file] = row;
-  return out;
-}
-
-}  // namespace
-
 TEST_CASE("html recall and precision over gen-archive", "[html][recall]") {
   const auto kinds = al::test::gen_archive_kinds("html");
   REQUIRE(kinds.size() >= 4);
@@ -43,8 +32,7 @@ TEST_CASE("html recall and precision over gen-archive", "[html][recall]") {
   std::ostringstream problems;
   for (int seed = 1; seed <= 5; ++seed) {
     const fs::path out = al::test::scratch_dir("html-recall-" + std::to_string(seed));
-    al::test::generate_archive(out, "--posts 2000 --seed " + std::to_string(seed));
-    const auto manifest = manifest_by_file(out / "manifest.tsv");
+    const auto manifest = al::test::manifest_by_file(al::test::generate_archive(out, "--posts 2000 --seed " + std::to_string(seed)));
     for (const auto& entry : fs::directory_iterator(out / "_posts")) {
       const std::string rel = "_posts/" + entry.path().filename().string();
       std::string error;

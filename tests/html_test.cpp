@@ -11,6 +11,7 @@
 #include "archive_lint/config.hpp"
 #include "archive_lint/document.hpp"
 #include "archive_lint/html.hpp"
+#include "support.hpp"
 #include "archive_lint/runner.hpp"
 
 using namespace al;
@@ -194,14 +195,9 @@ TEST_CASE("the example posts are clean", "[html]") {
   // The two post shapes of the news archive (copies of the archive's own
   // posts); the other files in examples/_posts carry defects on purpose.
   for (const char* name : {"2022-01-20-NW202201202254890865.md", "2022-01-21-NW202201210000000001.md"}) {
-    const std::filesystem::path path = std::filesystem::path(ARCHIVE_LINT_SOURCE_DIR) / "examples" / "_posts" / name;
-    REQUIRE(std::filesystem::is_regular_file(path));
-    const std::filesystem::directory_entry entry(path);
-    std::ifstream in(entry.path(), std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    const auto ds = lint(ss.str(), "extends: news-archive\n", "_posts/" + entry.path().filename().string());
-    INFO(entry.path().string());
+    const auto path = al::test::source_dir() / "examples" / "_posts" / name;
+    const auto ds = lint(al::test::slurp(path), "extends: news-archive\n", std::string("_posts/") + name);
+    INFO(path.string());
     INFO(describe(ds));
     CHECK(ds.empty());
   }

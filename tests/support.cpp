@@ -124,6 +124,12 @@ std::vector<ManifestRow> read_manifest(const fs::path& file) {
   return rows;
 }
 
+std::map<std::string, ManifestRow> manifest_by_file(const std::vector<ManifestRow>& rows) {
+  std::map<std::string, ManifestRow> out;
+  for (const auto& row : rows) out[row.file] = row;
+  return out;
+}
+
 std::vector<ManifestRow> generate_archive(const fs::path& out, const std::string& arguments) {
   const RunOutput gen = run("python3 " + sh_quote(gen_archive_tool().string()) + " " + sh_quote(out.string()) + " " + arguments,
                             fs::temp_directory_path());

@@ -2,6 +2,7 @@
 // Helpers shared by the test files: temp dirs, file I/O, running the CLI.
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,8 @@ struct ManifestRow {
   std::uint32_t first_line = 0, last_line = 0;
 };
 std::vector<ManifestRow> read_manifest(const fs::path& file);
+// The rows keyed by post path (the generator puts at most one defect in a post).
+std::map<std::string, ManifestRow> manifest_by_file(const std::vector<ManifestRow>& rows);
 // Runs bench/gen-archive into `out` with `arguments` (e.g. "--posts 2000 --seed 3")
 // and returns its manifest; throws, failing the test, when the generator fails.
 std::vector<ManifestRow> generate_archive(const fs::path& out, const std::string& arguments);
