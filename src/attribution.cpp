@@ -268,8 +268,12 @@ std::string regex_literal_prefix(std::string_view pattern) {
   static constexpr std::string_view kMeta = "\\^$.|?*+()[]{}";
   std::size_t n = 0;
   while (n < pattern.size() && kMeta.find(pattern[n]) == std::string_view::npos) ++n;
-  // A quantifier after the prefix applies to its last byte, which is then optional.
-  if (n > 0 && n < pattern.size() && std::string_view("?*{").find(pattern[n]) != std::string_view::npos) --n;
+  // A quantifier after the prefix applies to its last character (RE2 reads
+  // UTF-8: all of a multi-byte one), which is then optional.
+  if (n > 0 && n < pattern.size() && std::string_view("?*{").find(pattern[n]) != std::string_view::npos) {
+    do --n;
+    while (n > 0 && (static_cast<unsigned char>(pattern[n]) & 0xC0) == 0x80);
+  }
   return std::string(pattern.substr(0, n));
 }
 

@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include <vector>
 
+#include "../checks/attribution/analysis.hpp"
 #include "archive_lint/archive.hpp"
 #include "archive_lint/attribution.hpp"
 #include "archive_lint/config.hpp"
@@ -451,6 +452,21 @@ TEST_CASE("permalink collisions follow the configured pattern and time zone", "[
   CHECK(collisions("rules:\n  archive/permalink-collision: on\n") == 2);
 }
 
+TEST_CASE("attribution: a marker whose optional character is multi-byte is still found", "[attribution]") {
+  // RE2 makes all of 源 optional; a byte-wise prefix kept part of it and never matched.
+  const Config config = parse_config("extends: news-archive\nattribution:\n  marker:\n    pattern: '（来源?：(?<source>[^）]+)）'\n",
+                                     "c.yml");
+  const auto rules = compile_attribution(config.attribution, "c.yml");
+  for (const char* marker : {"（来源：科技日报）", "（来：科技日报）"}) {
+    const Document doc = parse_document("_posts/2022-01-20-x.md",
+                                        std::string("---\na: 1\n---\n<p>正文。</p>\n <p class=\"em_media\">") + marker + "</p>\n");
+    const auto facts = checks::attribution::analyze(doc, rules);
+    INFO(marker);
+    REQUIRE(facts.markers.size() == 1);
+    CHECK(facts.markers[0].source == "科技日报");
+  }
+}
+
 TEST_CASE("attribution: the literal prefix that speeds up marker search is conservative", "[attribution]") {
   CHECK(al::regex_literal_prefix("（文章来源：([^）]+)）") == "（文章来源：");
   CHECK(al::regex_literal_prefix("Source: (.+)") == "Source: ");
@@ -458,6 +474,8 @@ TEST_CASE("attribution: the literal prefix that speeds up marker search is conse
   CHECK(al::regex_literal_prefix("ab*") == "a");
   CHECK(al::regex_literal_prefix("ab{0,2}") == "a");
   CHECK(al::regex_literal_prefix("ab+") == "ab");            // b is still required once
+  CHECK(al::regex_literal_prefix("来源?：(.+)") == "来");      // all of 源 is optional, not its last byte
+  CHECK(al::regex_literal_prefix("é*x") == "");
   CHECK(al::regex_literal_prefix("来源|出处：(.+)").empty());  // either branch may start a match
   CHECK(al::regex_literal_prefix("^x").empty());
   CHECK(al::regex_literal_prefix("\\(x\\)").empty());
