@@ -8,6 +8,7 @@
 #include <signal.h>
 
 #include <cerrno>
+#include <optional>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -99,14 +100,16 @@ pid_t temporary_pid(std::string_view entry, std::string_view name) {
 }
 
 // Temporary file, then rename: readers see the old file or the new one, never
-// part of one. mode keeps an existing file's permissions.
-void replace_atomically(const fs::path& path, std::string_view content, Durability durability, mode_t mode) {
+// part of one. keep_mode: an existing file's permissions, kept whatever the
+// umask; a new file gets 0644 less the umask.
+void replace_atomically(const fs::path& path, std::string_view content, Durability durability,
+                        std::optional<mode_t> keep_mode) {
   remove_stale_temporaries(path);
   const auto dir = path.has_parent_path() ? path.parent_path() : fs::path(".");
   const auto tmp = dir / temporary_name(path);
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
   if (fd < 0) throw std::runtime_error(path.string() + ": cannot create temporary file: " + std::strerror(errno));
-  if (mode != 0644) (void)::fchmod(fd, mode);  // best effort, like an editor keeping a file's mode
+  if (keep_mode) (void)::fchmod(fd, *keep_mode);  // best effort, like an editor keeping a file's mode
   if (const int err = write_all(fd, content)) {
     ::close(fd);
     ::unlink(tmp.c_str());
@@ -189,8 +192,13 @@ std::optional<std::string> read_regular_file(const std::filesystem::path& path, 
     return std::nullopt;
   }
   struct stat st {};
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    error = S_ISREG(st.st_mode) ? std::strerror(errno) : "it is " + kind_of(st.st_mode) + ", not a regular file";
+  if (::fstat(fd, &st) != 0) {
+    error = std::strerror(errno);
+    ::close(fd);
+    return std::nullopt;
+  }
+  if (!S_ISREG(st.st_mode)) {
+    error = "it is " + kind_of(st.st_mode) + ", not a regular file";
     ::close(fd);
     return std::nullopt;
   }
@@ -204,7 +212,7 @@ void write_file_atomic(const std::filesystem::path& path, std::string_view conte
   if (::lstat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode))
     throw std::runtime_error(fmt::format("{}: is {}, not a regular file; left alone (remove it and archive-lint "
                                          "writes a new file)", path.string(), kind_of(st.st_mode)));
-  replace_atomically(path, content, durability, 0644);
+  replace_atomically(path, content, durability, std::nullopt);
 }
 
 void write_output_file(const std::string& path, std::string_view content) {
@@ -220,7 +228,7 @@ void write_output_file(const std::string& path, std::string_view content) {
     struct stat link {};
     if (::lstat(path.c_str(), &link) == 0)
       throw std::runtime_error(fmt::format("{}: is a symbolic link to a missing file; not written", path));
-    replace_atomically(path, content, Durability::durable, 0644);
+    replace_atomically(path, content, Durability::durable, std::nullopt);
     return;
   }
   if (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode)) return write_through(path, content);

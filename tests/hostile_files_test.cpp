@@ -146,6 +146,20 @@ TEST_CASE("output: a symbolic link keeps pointing at its target, which is replac
   CHECK(names_in(tmp / "real") == std::set<std::string>{"report.sarif"});
 }
 
+TEST_CASE("output: replacing a file keeps its mode under a strict umask; a new file follows the umask", "[io][hostile]") {
+  TempDir tmp;
+  spit(tmp / "report.json", "old\n");
+  ::chmod((tmp / "report.json").c_str(), 0644);
+  const mode_t saved = ::umask(077);
+  al::write_output_file((tmp / "report.json").string(), "new\n");
+  al::write_output_file((tmp / "fresh.json").string(), "new\n");
+  ::umask(saved);
+  CHECK(slurp(tmp / "report.json") == "new\n");
+  const auto rw_r_r = fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read | fs::perms::others_read;
+  CHECK((fs::status(tmp / "report.json").permissions() & fs::perms::all) == rw_r_r);  // was 0600: 0644 less the umask
+  CHECK((fs::status(tmp / "fresh.json").permissions() & fs::perms::all) == (fs::perms::owner_read | fs::perms::owner_write));
+}
+
 TEST_CASE("caches: a symbolic link or special file in place of a cache is left alone", "[io][hostile]") {
   TempDir tmp;
   spit(tmp / "victim", "precious\n");
