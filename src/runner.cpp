@@ -211,19 +211,10 @@ void keep_shard(std::vector<FileEntry>& files, unsigned index, unsigned count) {
               files.end());
 }
 
-void check_document(const Document& doc, const std::vector<ActiveCheck>& checks, std::vector<Diagnostic>& out) {
-  const std::size_t first = out.size();
-  for (const auto& active : checks) {
-    const auto& meta = active.check->meta();
-    if (!doc.readable && meta.family() != "io") continue;
-    Emitter emit(doc, meta.id, active.severity, out);
-    try {
-      active.check->check(doc, emit);
-    } catch (...) {
-      report_failure(doc, checks, fmt::format("check {} failed on this file", meta.id),
-                     "its findings on this file may be incomplete, the other checks ran", out);
-    }
-  }
+namespace {
+
+// Suppressions and line hashes for the findings out[first..] on doc.
+void finish_findings(const Document& doc, std::size_t first, std::vector<Diagnostic>& out) {
   if (!doc.suppressions.lines.empty() || !doc.suppressions.file_patterns.empty()) {
     auto kept = std::remove_if(out.begin() + static_cast<std::ptrdiff_t>(first), out.end(), [&](const Diagnostic& d) {
       return doc.suppressions.covers(d.rule_id, d.start.line);
@@ -238,6 +229,24 @@ void check_document(const Document& doc, const std::vector<ActiveCheck>& checks,
   for (std::size_t i = first; i < out.size(); ++i) {
     if (auto it = hashes.find(std::max<std::uint32_t>(1, out[i].start.line)); it != hashes.end()) out[i].line_hash = it->second;
   }
+}
+
+}  // namespace
+
+void check_document(const Document& doc, const std::vector<ActiveCheck>& checks, std::vector<Diagnostic>& out) {
+  const std::size_t first = out.size();
+  for (const auto& active : checks) {
+    const auto& meta = active.check->meta();
+    if (!doc.readable && meta.family() != "io") continue;
+    Emitter emit(doc, meta.id, active.severity, out);
+    try {
+      active.check->check(doc, emit);
+    } catch (...) {
+      report_failure(doc, checks, fmt::format("check {} failed on this file", meta.id),
+                     "its findings on this file may be incomplete, the other checks ran", out);
+    }
+  }
+  finish_findings(doc, first, out);
 }
 
 RunResult run_checks(const std::vector<FileEntry>& files, const std::vector<ActiveCheck>& checks, unsigned jobs,
@@ -273,8 +282,11 @@ RunResult run_checks(const std::vector<FileEntry>& files, const std::vector<Acti
           records[worker].push_back(make_post_record(doc, files[i].filesystem_path));
         if (links_out) collect_document_links(doc, files[i].filesystem_path.string(), collected[i]);
       } catch (...) {
+        if (links_out) collected[i] = {};  // a partial list would skip the --changed-since filter below
+        const std::size_t first = per_worker[worker].size();
         report_failure(doc, checks, "indexing this file for the archive and link checks failed",
                        "those checks may miss it", per_worker[worker]);
+        finish_findings(doc, first, per_worker[worker]);  // like every other finding on this file
         continue;
       }
       if (links_out && !collected[i].links.empty() && !files[i].added_lines.empty()) {
