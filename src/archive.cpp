@@ -894,6 +894,7 @@ ArchiveStageStats run_archive_stage(const std::vector<FileEntry>& files, const s
     for (std::size_t i = 0; i < post_of.size(); ++i) {
       if (post_of[i] == kParse) to_parse.push_back(i);
     }
+    std::vector<bool> unindexable(post_of.size(), false);  // by listing position
     if (!to_parse.empty()) {
       std::vector<PostRecord> parsed(to_parse.size());
       std::vector<std::string> failed(to_parse.size());  // why a post could not be indexed
@@ -922,8 +923,10 @@ ArchiveStageStats run_archive_stage(const std::vector<FileEntry>& files, const s
       for (unsigned t = 1; t < n; ++t) workers.emplace_back(work);
       work();
       for (auto& t : workers) t.join();
-      for (auto& f : failed) {
-        if (!f.empty()) stats.warnings.push_back(std::move(f));
+      for (std::size_t k = 0; k < failed.size(); ++k) {
+        if (failed[k].empty()) continue;
+        unindexable[to_parse[k]] = true;
+        stats.warnings.push_back(std::move(failed[k]));
       }
       stats.parsed += parsed.size();
       for (std::size_t k = 0; k < parsed.size(); ++k) {
@@ -937,8 +940,9 @@ ArchiveStageStats run_archive_stage(const std::vector<FileEntry>& files, const s
     if (dirty) {
       std::vector<const PostView*> ptrs;  // in listing order, for the next run's match
       ptrs.reserve(post_of.size());
-      for (std::size_t p : post_of) {
-        if (p != kSkip) ptrs.push_back(&index.posts[p]);
+      for (std::size_t i = 0; i < post_of.size(); ++i) {
+        // A post that failed to index stays out, so the next run tries it again.
+        if (post_of[i] != kSkip && !unindexable[i]) ptrs.push_back(&index.posts[post_of[i]]);
       }
       std::error_code ec;
       fs::create_directories(cache_file.parent_path(), ec);
