@@ -89,15 +89,6 @@ struct Site {
   LinkRuleSeverities link_rules;
 };
 
-LinkRuleSeverities link_rules_of(const std::vector<ActiveCheck>& checks) {
-  LinkRuleSeverities rules;
-  for (const auto& c : checks) {
-    if (c.check->meta().family() == "links" && c.check->meta().id != "links/malformed")
-      rules.rules.emplace_back(c.check->meta().id, c.severity);
-  }
-  return rules;
-}
-
 Site make_site(const std::string& name, const std::string& config_text) {
   Site site;
   site.root = scratch() / name;
@@ -106,7 +97,7 @@ Site make_site(const std::string& name, const std::string& config_text) {
   site.config.root = fs::absolute(site.config.root);
   site.checks = instantiate_checks(site.config);
   site.links = load_link_settings(site.config);
-  site.link_rules = link_rules_of(site.checks);
+  site.link_rules = link_rule_severities(site.checks);
   return site;
 }
 
@@ -217,7 +208,7 @@ int fuzz_config(const std::uint8_t* data, std::size_t size) {
     if (DocumentLinks l; collect_document_links(doc, "", l)) links.push_back(std::move(l));
   }
   std::vector<std::string> warnings;
-  run_link_pass(links, settings, link_rules_of(checks), false, found, warnings);
+  run_link_pass(links, settings, link_rule_severities(checks), false, found, warnings);
   return 0;
 }
 
@@ -303,26 +294,9 @@ LinkReportData report_from_cache(const std::map<std::string, links::CacheEntry>&
 
 }  // namespace
 
-namespace {
-
-struct CacheContents {
-  std::map<std::string, links::CacheEntry> entries;
-  std::vector<RunRecord> runs;
-};
-
-// The usable entries and runs, as LinkCache::load keeps them (unusable ones
-// are dropped with a warning there).
-std::optional<CacheContents> read_cache(std::string_view text, std::string& error) {
-  auto parsed = links::LinkCache::parse(text, error);
-  if (!parsed) return std::nullopt;
-  return CacheContents{std::move(parsed->entries), std::move(parsed->runs)};
-}
-
-}  // namespace
-
 int fuzz_link_cache(const std::uint8_t* data, std::size_t size) {
   std::string error;
-  const auto read = read_cache(text_of(data, size), error);
+  const auto read = links::LinkCache::parse(text_of(data, size), error);
   if (!read) {
     if (error.empty()) broken("a rejected cache without a reason");
     return 0;
@@ -330,11 +304,13 @@ int fuzz_link_cache(const std::uint8_t* data, std::size_t size) {
   // A cache written elsewhere may change once (invalid UTF-8 becomes U+FFFD);
   // from then on, what the cache writes it reads back unchanged.
   const std::string written = links::LinkCache::serialize(read->entries, read->runs);
-  const auto once = read_cache(written, error);
+  const auto once = links::LinkCache::parse(written, error);
   if (!once) broken("a cache it wrote does not read back: " + error);
+  if (once->problem_count > 0) broken("a cache it wrote has unusable entries: " + once->problems.front());
   const std::string rewritten = links::LinkCache::serialize(once->entries, once->runs);
-  const auto twice = read_cache(rewritten, error);
+  const auto twice = links::LinkCache::parse(rewritten, error);
   if (!twice) broken("a cache it wrote does not read back: " + error);
+  if (twice->problem_count > 0) broken("a cache it wrote has unusable entries: " + twice->problems.front());
   std::string changed = list_difference(once->entries, twice->entries, [](const auto& a, const auto& b) {
     return a.first != b.first ? fmt::format("URL '{}' became '{}'", a.first, b.first) : entry_difference(a.second, b.second);
   });

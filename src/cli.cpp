@@ -170,14 +170,7 @@ LintOutcome lint(const LintOptions& opt) {
                                         }),
                          outcome.checks.end());
   }
-  LinkRuleSeverities link_rules;
-  for (const auto& c : outcome.checks) {
-    if (c.check->meta().family() == "links" && c.check->meta().id != "links/malformed")
-      link_rules.rules.emplace_back(c.check->meta().id, c.severity);
-  }
-  // A failure inside the link pass is reported like a check's.
-  if (const ActiveCheck* failed = find_active(outcome.checks, kCheckFailedRule); failed && !link_rules.rules.empty())
-    link_rules.rules.emplace_back(std::string(kCheckFailedRule), failed->severity);
+  const LinkRuleSeverities link_rules = link_rule_severities(outcome.checks);
   LinkSettings link_settings = load_link_settings(outcome.config, opt.link_overrides);
   // A run over part of the archive would make a dip in the report's history.
   link_settings.record_run = opt.changed_since.empty() && opt.shard.empty();
@@ -346,8 +339,7 @@ int run_merge(const std::vector<std::string>& inputs, const std::string& output)
   } catch (const std::runtime_error& e) {
     throw UsageError(e.what());
   }
-  if (output.empty()) std::cout << merged;
-  else write_output_file(output, merged);
+  write_output(output, merged);
   return kExitClean;
 }
 

@@ -109,6 +109,12 @@ struct LinkRuleSeverities {
   const Severity* find(std::string_view id) const;
 };
 
+struct ActiveCheck;
+// The link pass's rules among the enabled checks: the links/* rules it reports
+// (links/malformed is a document check), and internal/check-failed for a
+// failure inside the pass when that rule is enabled and any link rule is.
+LinkRuleSeverities link_rule_severities(const std::vector<ActiveCheck>& checks);
+
 struct LinkProgress {
   std::size_t done = 0;
   std::size_t total = 0;

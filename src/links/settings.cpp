@@ -5,6 +5,7 @@
 #include <set>
 
 #include "archive_lint/links.hpp"
+#include "archive_lint/runner.hpp"
 #include "archive_lint/version.hpp"
 #include "links/url.hpp"
 
@@ -249,6 +250,17 @@ LinkSettings load_link_settings(const Config& config, const LinkOverrides& overr
                             ? fmt::format("archive-lint/{} (link checker; +{})", kRelease, contact.empty() ? kHomepage : contact)
                             : user_agent;
   return s;
+}
+
+LinkRuleSeverities link_rule_severities(const std::vector<ActiveCheck>& checks) {
+  LinkRuleSeverities out;
+  for (const auto& c : checks) {
+    if (c.check->meta().family() == "links" && c.check->meta().id != "links/malformed")
+      out.rules.emplace_back(c.check->meta().id, c.severity);
+  }
+  if (const ActiveCheck* failed = find_active(checks, kCheckFailedRule); failed && !out.rules.empty())
+    out.rules.emplace_back(std::string(kCheckFailedRule), failed->severity);
+  return out;
 }
 
 const Severity* LinkRuleSeverities::find(std::string_view id) const {
