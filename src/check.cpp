@@ -33,7 +33,23 @@ std::string check_failure_message(std::string_view what_failed, std::string_view
                      current_exception_in_words(), consequence);
 }
 
+bool Emitter::suppressed(std::size_t begin) const {
+  const Suppressions& s = doc_.suppressions;
+  if (s.lines.empty() && s.file_patterns.empty()) return false;
+  return s.covers(rule_id_, doc_.lines.line_of(std::min(begin, doc_.bytes.size())));
+}
+
 void Emitter::report(std::size_t begin, std::size_t end, std::string message, std::optional<Fix> fix) {
+  if (full()) {
+    omit(begin, end);
+    return;
+  }
+  if (suppressed(begin)) return;
+  ++listed_;
+  push(begin, end, std::move(message), std::move(fix));
+}
+
+void Emitter::push(std::size_t begin, std::size_t end, std::string message, std::optional<Fix> fix) {
   Diagnostic d;
   d.rule_id = std::string(rule_id_);
   d.severity = severity_;
@@ -44,6 +60,28 @@ void Emitter::report(std::size_t begin, std::size_t end, std::string message, st
   d.fix = std::move(fix);
   set_source_excerpt(d, doc_.line_text(d.start.line), begin - doc_.lines.line_start(d.start.line));
   out_.push_back(std::move(d));
+}
+
+void Emitter::omit(std::size_t begin, std::size_t end) {
+  if (suppressed(begin)) return;
+  if (omitted_++ == 0) {
+    first_omitted_begin_ = begin;
+    first_omitted_end_ = std::max(begin, end);
+  }
+}
+
+Emitter::~Emitter() {
+  if (omitted_ == 0) return;
+  try {
+    // Listed at the first finding left out, so the reader lands where the list stops.
+    push(first_omitted_begin_, first_omitted_end_,
+         fmt::format("... and {} more {} findings in this file, not listed: archive-lint lists at most {} per "
+                     "rule and file",
+                     omitted_, rule_id_, kMaxFindingsPerRule),
+         std::nullopt);
+  } catch (...) {
+    // Out of memory while writing the summary: the listed findings stand.
+  }
 }
 
 void Emitter::report_line(std::uint32_t line, std::string message) {

@@ -3,54 +3,60 @@
 #include <algorithm>
 #include <cstring>
 
+#include <fmt/format.h>
+
 #include "archive_lint/io.hpp"
 #include "archive_lint/text.hpp"
 
 namespace al {
 
-LineIndex::LineIndex(std::string_view text) {
-  starts_.reserve(text.size() / 64 + 1);
-  ends_.reserve(text.size() / 64 + 1);
-  starts_.push_back(0);
+LineIndex::LineIndex(std::string_view text) : size_(text.size()) {
   const char* data = text.data();
   const std::size_t n = text.size();
+  // Reserved from a count (CRLF counts twice: a few bytes too many) so the
+  // vector does not grow by doubling: for a file of blank lines it is 4x the file.
+  starts_.reserve(1 + static_cast<std::size_t>(std::count(data, data + n, '\n') + std::count(data, data + n, '\r')));
+  starts_.push_back(0);
   std::size_t i = 0;
+  std::size_t next_nl = 0;  // the first '\n' at or after i (n when none), found again only once passed
+  bool nl_known = false;
   while (i < n) {
-    // memchr finds '\n' fast; lone '\r' is rare, so look for it only in the gap.
-    const void* nl = std::memchr(data + i, '\n', n - i);
-    const std::size_t next_nl = nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - data) : n;
-    const void* cr = std::memchr(data + i, '\r', next_nl - i);
-    if (cr) {
-      const std::size_t at = static_cast<std::size_t>(static_cast<const char*>(cr) - data);
-      ends_.push_back(at);
-      const std::size_t after = (at + 1 < n && data[at + 1] == '\n') ? at + 2 : at + 1;
-      starts_.push_back(after);
-      i = after;
-      continue;
+    if (!nl_known || next_nl < i) {
+      const void* nl = std::memchr(data + i, '\n', n - i);
+      next_nl = nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - data) : n;
+      nl_known = true;
     }
-    if (!nl) break;
-    ends_.push_back(next_nl);
-    starts_.push_back(next_nl + 1);
-    i = next_nl + 1;
+    // Lone '\r' is rare: look for it only in the gap before the next '\n'.
+    const void* cr = std::memchr(data + i, '\r', next_nl - i);
+    const std::size_t at = cr ? static_cast<std::size_t>(static_cast<const char*>(cr) - data) : next_nl;
+    if (at >= n) break;
+    const std::size_t after = (data[at] == '\r' && at + 1 < n && data[at + 1] == '\n') ? at + 2 : at + 1;
+    starts_.push_back(static_cast<std::uint32_t>(after));
+    i = after;
   }
-  ends_.push_back(n);
 }
 
 std::uint32_t LineIndex::line_of(std::size_t offset) const {
-  auto it = std::upper_bound(starts_.begin(), starts_.end(), offset);
+  auto it = std::upper_bound(starts_.begin(), starts_.end(), offset,
+                             [](std::size_t v, std::uint32_t start) { return v < start; });
   return static_cast<std::uint32_t>(std::max<std::ptrdiff_t>(1, it - starts_.begin()));
 }
 
 std::size_t LineIndex::line_start(std::uint32_t line) const {
   if (line == 0) return 0;
-  if (line > starts_.size()) return ends_.empty() ? 0 : ends_.back();
+  if (line > starts_.size()) return size_;
   return starts_[line - 1];
 }
 
 std::string_view LineIndex::line_text(std::string_view text, std::uint32_t line) const {
   if (line == 0 || line > starts_.size()) return {};
   const std::size_t b = starts_[line - 1];
-  const std::size_t e = ends_[line - 1];
+  std::size_t e = size_;
+  if (line < starts_.size()) {
+    // The terminator before the next line: LF, CR or CRLF (content holds neither).
+    e = starts_[line] - 1;
+    if (text[e] == '\n' && e > b && text[e - 1] == '\r') --e;
+  }
   return text.substr(b, e >= b ? e - b : 0);
 }
 
@@ -80,9 +86,10 @@ bool Suppressions::covers(std::string_view rule_id, std::uint32_t line) const {
   for (const auto& p : file_patterns) {
     if (rule_pattern_matches(p, rule_id)) return true;
   }
-  for (const auto& l : lines) {
-    if (l.line != line) continue;
-    for (const auto& p : l.patterns) {
+  // Sorted by line: a post with a suppression on every line stays linear.
+  auto it = std::lower_bound(lines.begin(), lines.end(), line, [](const Line& l, std::uint32_t v) { return l.line < v; });
+  for (; it != lines.end() && it->line == line; ++it) {
+    for (const auto& p : it->patterns) {
       if (rule_pattern_matches(p, rule_id)) return true;
     }
   }
@@ -90,6 +97,7 @@ bool Suppressions::covers(std::string_view rule_id, std::uint32_t line) const {
 }
 
 Position Document::position(std::size_t offset) const {
+  static constexpr std::size_t kCheckpointEvery = 4096;
   offset = std::min(offset, bytes.size());
   Position pos;
   pos.offset = offset;
@@ -99,19 +107,22 @@ Position Document::position(std::size_t offset) const {
   // line 1's columns from after it.
   if (pos.line == 1 && has_bom) from = std::min(offset, std::max<std::size_t>(from, 3));
   ColumnCounts base{};
-  const bool resumable = last_position_.line == pos.line && last_position_.offset >= from &&
-                         last_position_.offset <= offset &&
-                         (last_position_.offset >= bytes.size() ||
-                          (static_cast<unsigned char>(bytes[last_position_.offset]) & 0xC0) != 0x80);
-  if (resumable) {
-    base.code_points = last_position_.column - 1;
-    base.utf16_units = last_position_.column_utf16 - 1;
-    from = last_position_.offset;
+  if (offset - from > kCheckpointEvery) {
+    auto cached = checkpoints_.find(pos.line);
+    if (cached == checkpoints_.end()) {
+      const std::size_t line_end = lines.line_start(pos.line) + lines.line_text(bytes, pos.line).size();
+      const std::string_view line = std::string_view(bytes).substr(from, std::max(line_end, from) - from);
+      cached = checkpoints_.emplace(pos.line, column_checkpoints(line, kCheckpointEvery)).first;
+    }
+    const auto& points = cached->second;
+    const auto at = std::upper_bound(points.begin(), points.end(), offset - from,
+                                     [](std::size_t v, const ColumnCheckpoint& c) { return v < c.offset; }) - 1;
+    base = at->counts;
+    from += at->offset;
   }
   const auto counts = count_columns(std::string_view(bytes).substr(from, offset - from));
   pos.column = base.code_points + counts.code_points + 1;
   pos.column_utf16 = base.utf16_units + counts.utf16_units + 1;
-  last_position_ = pos;
   return pos;
 }
 
@@ -174,6 +185,13 @@ bool too_deeply_nested(std::string_view yaml) {
 
 void parse_front_matter_yaml(Document& doc) {
   FrontMatter& fm = doc.front_matter;
+  if (fm.content_end - fm.content_begin > kMaxFrontMatterBytes) {
+    fm.error = YamlError{fmt::format("the front matter is {} bytes, more than the {} archive-lint parses: its keys "
+                                     "are not checked (a limit of archive-lint, see docs/limits.md)",
+                                     fm.content_end - fm.content_begin, kMaxFrontMatterBytes),
+                         fm.content_begin, true};
+    return;
+  }
   std::string yaml = doc.bytes.substr(fm.content_begin, fm.content_end - fm.content_begin);
   // Keep byte offsets identical while giving yaml-cpp plain LF line breaks.
   for (std::size_t i = 0; i < yaml.size(); ++i) {
@@ -223,25 +241,41 @@ void parse_front_matter_yaml(Document& doc) {
 }
 
 void collect_suppressions(Document& doc) {
+  static constexpr std::string_view kDirective = "archive-lint-disable";
   static constexpr std::string_view kNextLine = "archive-lint-disable-next-line";
   static constexpr std::string_view kThisLine = "archive-lint-disable-line";
   const std::string_view text = doc.bytes;
-  std::size_t pos = text.find("archive-lint-disable", doc.body_offset);
+  // Directives come in file order, so the comment opener before each one and
+  // the closer after it are found with cursors that only move forward: a post
+  // of nothing but directives stays linear.
+  std::size_t comment_open = std::string_view::npos;   // the last "<!--" at or before pos
+  std::size_t next_open = text.find("<!--");
+  std::size_t comment_close = std::string_view::npos;  // the first "-->" at or after pos
+  std::size_t pos = text.find(kDirective, doc.body_offset);
   while (pos != std::string_view::npos) {
-    const std::size_t comment_open = text.rfind("<!--", pos);
-    const std::size_t comment_close = text.find("-->", pos);
+    const std::size_t next_directive = text.find(kDirective, pos + 1);
+    while (next_open != std::string_view::npos && next_open <= pos) {
+      comment_open = next_open;
+      next_open = text.find("<!--", next_open + 1);
+    }
+    if (comment_close == std::string_view::npos || comment_close < pos) comment_close = text.find("-->", pos);
+    if (comment_close == std::string_view::npos) break;  // no directive after this one is closed either
     bool next_line = text.substr(pos, kNextLine.size()) == kNextLine;
     bool this_line = !next_line && text.substr(pos, kThisLine.size()) == kThisLine;
-    if (comment_open != std::string_view::npos && comment_close != std::string_view::npos &&
-        doc.lines.line_of(comment_open) == doc.lines.line_of(pos) && (next_line || this_line)) {
+    if (comment_open != std::string_view::npos && doc.lines.line_of(comment_open) == doc.lines.line_of(pos) &&
+        (next_line || this_line)) {
       const std::size_t list_begin = pos + (next_line ? kNextLine.size() : kThisLine.size());
-      auto patterns = split_rule_list(text.substr(list_begin, comment_close - list_begin));
+      // The list ends at the comment's end, or where the next directive starts.
+      const std::size_t list_end = std::max(list_begin, std::min(comment_close, next_directive));
+      auto patterns = split_rule_list(text.substr(list_begin, list_end - list_begin));
       if (patterns.empty()) patterns.emplace_back("*");
       const std::uint32_t line = doc.lines.line_of(comment_close) + (next_line ? 1 : 0);
       doc.suppressions.lines.push_back({line, std::move(patterns)});
     }
-    pos = text.find("archive-lint-disable", pos + 1);
+    pos = next_directive;
   }
+  std::stable_sort(doc.suppressions.lines.begin(), doc.suppressions.lines.end(),
+                   [](const Suppressions::Line& a, const Suppressions::Line& b) { return a.line < b.line; });
   if (const auto* key = doc.front_matter.find("archive-lint-disable")) {
     try {
       if (key->value.IsScalar()) {
@@ -264,6 +298,12 @@ void extract_links(Document& doc);     // links.cpp
 Document parse_document(std::string path, std::string bytes, const ParseOptions& options) {
   Document doc;
   doc.path = std::move(path);
+  if (bytes.size() > kMaxDocumentBytes) {  // offsets are 32-bit (LineIndex)
+    doc.readable = false;
+    doc.read_error = fmt::format("the file is {} bytes; archive-lint reads files up to {} bytes", bytes.size(), kMaxDocumentBytes);
+    doc.lines = LineIndex("");
+    return doc;
+  }
   doc.bytes = std::move(bytes);
   const std::string_view text = doc.bytes;
   doc.lines = LineIndex(text);

@@ -13,6 +13,7 @@
 #include <array>
 #include <cstring>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "archive_lint/document.hpp"
 #include "archive_lint/text.hpp"
@@ -234,6 +235,7 @@ class Analyser {
       // Text up to the next '<' or '&'.
       std::size_t t = i;
       while (t < n_ && s_[t] != '<' && s_[t] != '&') ++t;
+      out_.steps += t - i + 1;
       if (t > i) text(s_.substr(i, t - i));
       if (t >= n_) break;
       i = s_[t] == '&' ? char_ref_in_text(t) : markup(t);
@@ -244,22 +246,65 @@ class Analyser {
 
  private:
   struct Open {
-    std::size_t tag;  // index into out_.tags
+    std::string name;     // lower-cased; kept here as the tag itself may not be (kMaxHtmlTags)
+    std::size_t tag;      // index into out_.tags, or npos
+    std::size_t begin;    // file offsets of the start tag
+    std::size_t end;
     std::uint16_t flags;
     bool foreign;
+    bool self_closing;
     int ignore;  // index into out_.ignored or -1
   };
+  // An open element past kMaxHtmlDepth: 16 bytes (a post can hold millions).
+  struct Deeper {
+    std::uint32_t begin, end;  // view offsets of the start tag
+    int ignore;                // index into out_.ignored or -1
+    std::uint16_t flags;
+    bool foreign;
+    bool self_closing;
+  };
+  struct Anchor {
+    std::size_t tag;  // an open <a> (or SVG <a>) whose tag is kept
+    bool full;        // its text reached kMaxLinkTextBytes
+  };
 
-  std::string_view name_of(const Open& o) const { return out_.tags[o.tag].name; }
+  static std::string_view name_of(const Open& o) { return o.name; }
 
   void issue(HtmlIssueKind kind, std::size_t b, std::size_t e, std::string message) {
-    out_.issues.push_back({kind, base_ + b, base_ + e, std::move(message)});
+    issue_at(kind, base_ + b, base_ + e, std::move(message));
+  }
+  // File offsets. Past kKeptHtmlIssues of a kind only the place is kept: a
+  // post of 4 million stray `</p>` would otherwise hold 4 million messages.
+  void issue_at(HtmlIssueKind kind, std::size_t b, std::size_t e, std::string message) {
+    auto& kept = kept_[static_cast<std::size_t>(kind)];
+    if (kept < kKeptHtmlIssues) {
+      ++kept;
+      out_.issues.push_back({kind, b, e, std::move(message)});
+    } else {
+      out_.omitted.push_back({kind, static_cast<std::uint32_t>(b), static_cast<std::uint32_t>(e)});
+    }
+  }
+  // One html/tokenizer-error issue per limit the post goes past; always kept.
+  std::size_t limit_issue(std::size_t b, std::size_t e, std::string message) {
+    out_.issues.push_back({HtmlIssueKind::tokenizer_error, base_ + b, base_ + e, std::move(message)});
+    return out_.issues.size() - 1;
   }
 
+  // Appends to the text of every open <a> (while one outside SVG is open),
+  // each up to kMaxLinkTextBytes: with <a> nested through <object>s, text
+  // would otherwise be copied once per open <a>.
   void text(std::string_view t) {
     if (open_anchors_ == 0) return;
-    for (const auto& o : stack_) {
-      if (name_of(o) == "a") out_.tags[o.tag].text.append(t);
+    for (auto& a : anchors_) {
+      ++out_.steps;
+      if (a.full) continue;
+      std::string& into = out_.tags[a.tag].text;
+      if (into.size() + t.size() <= kMaxLinkTextBytes) {
+        into.append(t);
+        continue;
+      }
+      into = capped_text(into + std::string(t.substr(0, kMaxLinkTextBytes + 1 - into.size())), kMaxLinkTextBytes);
+      a.full = true;
     }
   }
 
@@ -372,6 +417,7 @@ class Analyser {
       }
     }
     const std::size_t body_end = close == npos ? n_ : close;
+    out_.steps += body_end - j;
     for (std::size_t q = s_.find("<!--", j); q != npos && q < body_end; q = s_.find("<!--", q + 1)) {
       if (q + 4 < n_ && s_[q + 4] != '>')
         issue(HtmlIssueKind::tokenizer_error, q, q + 4, "'<!--' inside a comment: comments do not nest");
@@ -388,12 +434,16 @@ class Analyser {
     std::size_t j = i + (end_tag ? 2 : 1);
     const std::size_t name_begin = j;
     while (j < n_ && !is_ws(s_[j]) && s_[j] != '/' && s_[j] != '>') ++j;
+    out_.steps += j - i;
     std::string name(s_.substr(name_begin, j - name_begin));
     for (auto& ch : name) ch = lower(ch);
     HtmlStartTag st;
     bool self_closing = false;
     bool complete = false;
+    std::unordered_set<std::string> seen;  // attribute names, once a tag has many
+    std::size_t attributes = 0;
     while (j < n_) {
+      ++out_.steps;
       const char c = s_[j];
       if (is_ws(c)) {
         ++j;
@@ -487,18 +537,31 @@ class Analyser {
         j = k;
         raw_end = k;
       }
-      // Duplicates: the first one wins, the later one is dropped.
-      bool duplicate = false;
-      for (const auto& prev : st.attributes) {
-        if (prev.name == a.name) {
-          duplicate = true;
-          break;
+      // Duplicates: the first one wins, the later one is dropped. Past
+      // kMaxHtmlAttributes they are neither kept nor compared.
+      if (++attributes > kMaxHtmlAttributes) {
+        if (!attributes_limit_reported_) {
+          attributes_limit_reported_ = true;
+          limit_issue(i, i + 1 + name.size(),
+                      fmt::format("<{}> has more than {} attributes: the html checks do not keep or compare the "
+                                  "later ones (a limit of archive-lint, see docs/limits.md)",
+                                  name, kMaxHtmlAttributes));
         }
+        continue;
       }
+      if (st.attributes.size() == 8) {  // from here on, look names up instead of comparing with each
+        for (const auto& prev : st.attributes) seen.insert(prev.name);
+      }
+      out_.steps += std::min<std::size_t>(st.attributes.size(), 8) + a.name.size() + (a.value_end - a.value_begin);
+      const bool duplicate = st.attributes.size() >= 8
+                                 ? seen.count(a.name) > 0
+                                 : std::any_of(st.attributes.begin(), st.attributes.end(),
+                                               [&](const HtmlAttribute& prev) { return prev.name == a.name; });
       if (duplicate) {
         issue(HtmlIssueKind::duplicate_attribute, a.name_begin - base_, raw_end,
               fmt::format("attribute '{}' appears twice on <{}>; browsers keep the first one", a.name, name));
       } else {
+        if (st.attributes.size() >= 8) seen.insert(a.name);
         st.attributes.push_back(std::move(a));
       }
     }
@@ -538,15 +601,27 @@ class Analyser {
 
   // The open-element stack changes only through these three, which keep a
   // count per element name: most scope queries ("is a <p> open?") are then
-  // answered without walking the stack, so deep nesting stays linear.
-  void push_open(const Open& o) {
-    ++open_names_[std::string(name_of(o))];
-    stack_.push_back(o);
+  // answered without walking the stack, and the stack is at most
+  // kMaxHtmlDepth deep, so deep nesting stays linear.
+  void push_open(Open o) {
+    ++open_names_[o.name];
+    if (o.name == "a" && o.tag != npos) anchors_.push_back({o.tag, false});
+    stack_.push_back(std::move(o));
   }
   void forget_name(const Open& o) {
-    auto it = open_names_.find(std::string(name_of(o)));
+    auto it = open_names_.find(o.name);
     if (it != open_names_.end() && --it->second == 0) open_names_.erase(it);
+    if (o.name == "a" && o.tag != npos) {
+      for (std::size_t k = anchors_.size(); k-- > 0;) {
+        ++out_.steps;
+        if (anchors_[k].tag == o.tag) {
+          anchors_.erase(anchors_.begin() + static_cast<std::ptrdiff_t>(k));
+          break;
+        }
+      }
+    }
   }
+  bool is_open(std::string_view name) const { return open_names_.find(std::string(name)) != open_names_.end(); }
   void pop_open() {
     forget_name(stack_.back());
     stack_.pop_back();
@@ -557,9 +632,10 @@ class Analyser {
   }
 
   // Index of the topmost element named name, stopping at scope boundaries.
-  std::size_t in_scope(std::string_view name, std::uint16_t extra_boundary_kind = 0) const {
-    if (open_names_.find(std::string(name)) == open_names_.end()) return npos;
+  std::size_t in_scope(std::string_view name, std::uint16_t extra_boundary_kind = 0) {
+    if (!is_open(name)) return npos;
     for (std::size_t k = stack_.size(); k-- > 0;) {
+      ++out_.steps;
       const Open& o = stack_[k];
       const std::string_view on = name_of(o);
       if (on == name && !o.foreign) return k;
@@ -573,8 +649,10 @@ class Analyser {
     return npos;
   }
 
-  std::size_t in_table_scope(std::string_view name) const {
+  std::size_t in_table_scope(std::string_view name) {
+    if (!is_open(name)) return npos;
     for (std::size_t k = stack_.size(); k-- > 0;) {
+      ++out_.steps;
       const std::string_view on = name_of(stack_[k]);
       if (on == name) return k;
       if (on == "table" || on == "template" || on == "html") return npos;
@@ -591,6 +669,7 @@ class Analyser {
   // may not be left off. `why` names what closed them.
   void pop_above(std::size_t k, std::size_t at, const std::string& why) {
     while (stack_.size() > k + 1) {
+      ++out_.steps;
       const Open o = stack_.back();
       pop_open();
       if (!(o.flags & kOptionalEnd) || o.foreign) report_unclosed(o, why);
@@ -599,10 +678,9 @@ class Analyser {
   }
 
   void report_unclosed(const Open& o, const std::string& why) {
-    const HtmlStartTag& t = out_.tags[o.tag];
-    std::string msg = fmt::format("<{}> is never closed{}", t.name, why);
-    if (t.self_closing && !o.foreign) msg += fmt::format("; '/>' does not close a non-void element in HTML, write <{0}></{0}>", t.name);
-    out_.issues.push_back({HtmlIssueKind::unclosed_element, t.begin, t.end, std::move(msg)});
+    std::string msg = fmt::format("<{}> is never closed{}", o.name, why);
+    if (o.self_closing && !o.foreign) msg += fmt::format("; '/>' does not close a non-void element in HTML, write <{0}></{0}>", o.name);
+    issue_at(HtmlIssueKind::unclosed_element, o.begin, o.end, std::move(msg));
   }
 
   void pop_to(std::size_t k, std::size_t at, const std::string& why) {
@@ -622,68 +700,119 @@ class Analyser {
     }
   }
 
+  // What a start tag closes first ("in body" rules), outside SVG and MathML.
+  void implied_closes(const std::string& name, std::uint16_t flags, std::size_t b, std::size_t e) {
+    if (name == "li" || name == "dd" || name == "dt") close_list_item(name, b);
+    if (flags & kClosesP) close_p(name, b, e);
+    if ((flags & kHeading) && !stack_.empty() && (stack_.back().flags & kHeading)) {
+      issue(HtmlIssueKind::implicitly_closed, b, e,
+            fmt::format("<{}> inside <{}> closes it implicitly; headings do not nest", name, name_of(stack_.back())));
+      const Open o = stack_.back();
+      pop_open();
+      finish(o, b);
+    }
+    if (name == "a" && is_open("a")) {
+      for (std::size_t k = stack_.size(); k-- > 0;) {
+        ++out_.steps;
+        if (stack_[k].flags & kMarker) break;
+        if (name_of(stack_[k]) == "a") {
+          issue(HtmlIssueKind::misnested, b, e, "<a> inside another <a>: links cannot nest, the outer one is closed here");
+          const Open o = stack_[k];
+          erase_open(k);
+          finish(o, b);
+          break;
+        }
+      }
+    }
+    if (name == "td" || name == "th") {
+      close_in_table({"td", "th"}, b);
+    } else if (name == "tr") {
+      close_in_table({"td", "th", "tr"}, b);
+    } else if (name == "tbody" || name == "thead" || name == "tfoot") {
+      close_in_table({"td", "th", "tr", "tbody", "thead", "tfoot"}, b);
+    } else if (name == "option" || name == "optgroup") {
+      if (!stack_.empty() && name_of(stack_.back()) == "option") pop_to(stack_.size() - 1, b, "");
+      if (name == "optgroup" && !stack_.empty() && name_of(stack_.back()) == "optgroup")
+        pop_to(stack_.size() - 1, b, "");
+    } else if (name == "button") {
+      const std::size_t k = in_scope("button");
+      if (k != npos) {
+        issue(HtmlIssueKind::implicitly_closed, b, e, "<button> inside <button> closes the outer one implicitly");
+        pop_to(k, b, ": a nested <button> closes its parent first");
+      }
+    }
+  }
+
+  // The region of data-archive-lint-ignore on this tag, if it has one: index into out_.ignored, or -1.
+  int ignore_region(const HtmlStartTag& st) {
+    const HtmlAttribute* ignore = nullptr;
+    for (const auto& a : st.attributes) {
+      if (a.name == kHtmlIgnoreAttribute) ignore = &a;
+    }
+    if (!ignore) return -1;
+    out_.ignored.push_back({st.begin, st.end, split_patterns(ignore->value)});
+    return static_cast<int>(out_.ignored.size() - 1);
+  }
+
+  // Keeps the tag (index into out_.tags) while fewer than kMaxHtmlTags are kept, else npos.
+  std::size_t keep_tag(HtmlStartTag st, std::size_t b, std::size_t e) {
+    if (out_.tags.size() < kMaxHtmlTags) {
+      out_.tags.push_back(std::move(st));
+      return out_.tags.size() - 1;
+    }
+    if (!tags_limit_reported_) {
+      tags_limit_reported_ = true;
+      limit_issue(b, e,
+                  fmt::format("the post has more than {} start tags: the html checks keep the first {}, so "
+                              "html/disallowed-element, html/disallowed-attribute and the link checks do not see "
+                              "this one and those after it (a limit of archive-lint, see docs/limits.md)",
+                              kMaxHtmlTags, kMaxHtmlTags));
+    }
+    return npos;
+  }
+
+  // Elements nested deeper than kMaxHtmlDepth are not followed: no rule
+  // of the tree applies to them, each end tag inside closes the innermost,
+  // and those still open at the end of the post are reported.
+  void enter_overflow(std::size_t b, std::size_t e, std::uint16_t flags, bool foreign, bool self_closing,
+                      int ignore_index) {
+    overflow_.push_back({static_cast<std::uint32_t>(b), static_cast<std::uint32_t>(e), ignore_index, flags, foreign,
+                         self_closing});
+    max_depth_ = std::max(max_depth_, stack_.size() + overflow_.size());
+    if (depth_issue_ == npos) depth_issue_ = limit_issue(b, e, {});
+  }
+  void leave_overflow(std::size_t end) {
+    if (overflow_.back().ignore >= 0) out_.ignored[static_cast<std::size_t>(overflow_.back().ignore)].end = base_ + end;
+    overflow_.pop_back();
+  }
+  void report_unclosed(const Deeper& d, const std::string& why) {
+    std::size_t j = d.begin + 1;
+    while (j < n_ && !is_ws(s_[j]) && s_[j] != '/' && s_[j] != '>') ++j;
+    Open o{std::string(s_.substr(d.begin + 1, j - d.begin - 1)), npos, base_ + d.begin, base_ + d.end, d.flags,
+           d.foreign, d.self_closing, d.ignore};
+    for (auto& ch : o.name) ch = lower(ch);
+    report_unclosed(o, why);
+  }
+
   std::size_t start_tag_token(HtmlStartTag st, std::size_t b, std::size_t e) {
     if (!in_foreign() && st.name == "image") st.name = "img";
     const bool foreign = in_foreign() || st.name == "svg" || st.name == "math";
     st.foreign = foreign;
     const std::uint16_t flags = foreign ? 0 : tag_flags(st.name);
     const std::string name = st.name;
-    if (!foreign) {
-      if (name == "li" || name == "dd" || name == "dt") close_list_item(name, b);
-      if (flags & kClosesP) close_p(name, b, e);
-      if ((flags & kHeading) && !stack_.empty() && (stack_.back().flags & kHeading)) {
-        issue(HtmlIssueKind::implicitly_closed, b, e,
-              fmt::format("<{}> inside <{}> closes it implicitly; headings do not nest", name, name_of(stack_.back())));
-        const Open o = stack_.back();
-        pop_open();
-        finish(o, b);
-      }
-      if (name == "a") {
-        for (std::size_t k = stack_.size(); k-- > 0;) {
-          if (stack_[k].flags & kMarker) break;
-          if (name_of(stack_[k]) == "a") {
-            issue(HtmlIssueKind::misnested, b, e, "<a> inside another <a>: links cannot nest, the outer one is closed here");
-            const Open o = stack_[k];
-            erase_open(k);
-            finish(o, b);
-            break;
-          }
-        }
-      }
-      if (name == "td" || name == "th") {
-        close_in_table({"td", "th"}, b);
-      } else if (name == "tr") {
-        close_in_table({"td", "th", "tr"}, b);
-      } else if (name == "tbody" || name == "thead" || name == "tfoot") {
-        close_in_table({"td", "th", "tr", "tbody", "thead", "tfoot"}, b);
-      } else if (name == "option" || name == "optgroup") {
-        if (!stack_.empty() && name_of(stack_.back()) == "option") pop_to(stack_.size() - 1, b, "");
-        if (name == "optgroup" && !stack_.empty() && name_of(stack_.back()) == "optgroup")
-          pop_to(stack_.size() - 1, b, "");
-      } else if (name == "button") {
-        const std::size_t k = in_scope("button");
-        if (k != npos) {
-          issue(HtmlIssueKind::implicitly_closed, b, e, "<button> inside <button> closes the outer one implicitly");
-          pop_to(k, b, ": a nested <button> closes its parent first");
-        }
-      }
-    }
-    const HtmlAttribute* ignore = nullptr;
-    for (const auto& a : st.attributes) {
-      if (a.name == kHtmlIgnoreAttribute) ignore = &a;
-    }
-    int ignore_index = -1;
-    if (ignore) {
-      out_.ignored.push_back({st.begin, st.end, split_patterns(ignore->value)});
-      ignore_index = static_cast<int>(out_.ignored.size() - 1);
-    }
-    const bool pushes = foreign ? !st.self_closing : !(flags & kVoid);
-    out_.tags.push_back(std::move(st));
-    const std::size_t index = out_.tags.size() - 1;
+    const bool self_closing = st.self_closing;
+    if (!foreign && overflow_.empty()) implied_closes(name, flags, b, e);
+    const int ignore_index = ignore_region(st);
+    const bool pushes = foreign ? !self_closing : !(flags & kVoid);
+    const std::size_t index = keep_tag(std::move(st), b, e);
     if (!pushes) return e;
     if (ignore_index >= 0) out_.ignored[static_cast<std::size_t>(ignore_index)].end = base_ + n_;
-    push_open({index, flags, foreign, ignore_index});
-    if (name == "a" && !foreign) ++open_anchors_;
+    if (!overflow_.empty() || stack_.size() >= kMaxHtmlDepth) {
+      enter_overflow(b, e, flags, foreign, self_closing, ignore_index);
+    } else {
+      push_open({name, index, base_ + b, base_ + e, flags, foreign, self_closing, ignore_index});
+      if (name == "a" && !foreign) ++open_anchors_;
+    }
     if (flags & (kRawText | kRcData)) return raw_text(name, e, (flags & kRcData) != 0);
     if (name == "plaintext" && !foreign) {
       text(s_.substr(e));
@@ -693,7 +822,9 @@ class Analyser {
   }
 
   void close_list_item(const std::string& name, std::size_t at) {
+    if (name == "li" ? !is_open("li") : !is_open("dd") && !is_open("dt")) return;
     for (std::size_t k = stack_.size(); k-- > 0;) {
+      ++out_.steps;
       const Open& o = stack_[k];
       const std::string_view on = name_of(o);
       const bool match = name == "li" ? on == "li" : (on == "dd" || on == "dt");
@@ -706,7 +837,9 @@ class Analyser {
   }
 
   void close_in_table(std::initializer_list<std::string_view> names, std::size_t at) {
+    if (std::none_of(names.begin(), names.end(), [&](std::string_view n) { return is_open(n); })) return;
     for (std::size_t k = stack_.size(); k-- > 0;) {
+      ++out_.steps;
       const std::string_view on = name_of(stack_[k]);
       if (on == "table" || on == "template" || stack_[k].foreign) return;
       if (std::find(names.begin(), names.end(), on) != names.end()) {
@@ -721,6 +854,7 @@ class Analyser {
     std::size_t k = from;
     while (true) {
       const std::size_t lt = s_.find("</", k);
+      out_.steps += (lt == npos ? n_ : lt) - k + 1;
       if (lt == std::string_view::npos) break;
       std::size_t m = lt + 2;
       bool match = m + name.size() <= n_;
@@ -750,9 +884,15 @@ class Analyser {
   }
 
   void end_tag_token(const std::string& name, std::size_t b, std::size_t e) {
+    const std::uint16_t flags = tag_flags(name);
+    if (!overflow_.empty() && !(flags & kVoid)) {
+      leave_overflow(e);
+      return;
+    }
     // Foreign content: match by name through the foreign elements on top.
-    if (in_foreign()) {
+    if (in_foreign() && is_open(name)) {
       for (std::size_t k = stack_.size(); k-- > 0;) {
+        ++out_.steps;
         if (!stack_[k].foreign) break;
         if (name_of(stack_[k]) == name) {
           pop_to(k, e, fmt::format(" (</{}> closes its parent)", name));
@@ -760,7 +900,6 @@ class Analyser {
         }
       }
     }
-    const std::uint16_t flags = tag_flags(name);
     if (flags & kVoid) {
       issue(HtmlIssueKind::void_end_tag, b, e,
             name == "br" ? std::string("</br> is not an end tag: <br> is a void element and has none (browsers read it as <br>)")
@@ -778,7 +917,8 @@ class Analyser {
     }
     if (flags & kFormatting) {
       std::size_t k = npos;
-      for (std::size_t q = stack_.size(); q-- > 0;) {
+      for (std::size_t q = is_open(name) ? stack_.size() : 0; q-- > 0;) {
+        ++out_.steps;
         if (stack_[q].flags & kMarker) break;
         if (name_of(stack_[q]) == name && !stack_[q].foreign) {
           k = q;
@@ -823,7 +963,8 @@ class Analyser {
       return;
     }
     // Any other end tag: the nearest match, unless a special element is in the way.
-    for (std::size_t k = stack_.size(); k-- > 0;) {
+    for (std::size_t k = is_open(name) ? stack_.size() : 0; k-- > 0;) {
+      ++out_.steps;
       const Open& o = stack_[k];
       if (name_of(o) == name && !o.foreign) {
         pop_to(k, e, fmt::format(" before </{}>", name));
@@ -846,37 +987,68 @@ class Analyser {
     issue(HtmlIssueKind::stray_end_tag, b, e, fmt::format("</{0}> has no open <{0}> to close", name));
   }
 
-  // Offset of the next `</name` end tag at or after from, or npos.
-  std::size_t find_end_tag(std::string_view name, std::size_t from) const {
-    for (std::size_t lt = s_.find("</", from); lt != npos; lt = s_.find("</", lt + 2)) {
-      std::size_t m = lt + 2;
-      if (m + name.size() > n_) return npos;
-      bool match = true;
-      for (std::size_t q = 0; match && q < name.size(); ++q) match = lower(s_[m + q]) == name[q];
-      m += name.size();
-      if (match && (m >= n_ || is_ws(s_[m]) || s_[m] == '/' || s_[m] == '>')) return lt;
+  // Offset of the next `</name` end tag at or after from, or npos. Every
+  // `</` is listed by its lower-cased name on the first question, so a post
+  // of misnested tags does not search the rest of the body at each.
+  std::size_t find_end_tag(std::string_view name, std::size_t from) {
+    ++out_.steps;
+    if (!end_tags_listed_) {
+      end_tags_listed_ = true;
+      out_.steps += n_;
+      for (std::size_t lt = s_.find("</"); lt != npos; lt = s_.find("</", lt + 2)) {
+        std::size_t m = lt + 2;
+        while (m < n_ && !is_ws(s_[m]) && s_[m] != '/' && s_[m] != '>') ++m;
+        std::string tag_name(s_.substr(lt + 2, m - lt - 2));
+        for (auto& ch : tag_name) ch = lower(ch);
+        end_tags_[std::move(tag_name)].push_back(static_cast<std::uint32_t>(lt));
+      }
     }
-    return npos;
+    const auto list = end_tags_.find(std::string(name));
+    if (list == end_tags_.end()) return npos;
+    const auto it = std::lower_bound(list->second.begin(), list->second.end(), from);
+    return it == list->second.end() ? npos : *it;
   }
 
   void end_of_input() {
+    for (; !overflow_.empty(); overflow_.pop_back()) {
+      const Deeper& d = overflow_.back();
+      if (!(d.flags & kOptionalEnd) || d.foreign) report_unclosed(d, " (still open at the end of the post)");
+    }
     while (!stack_.empty()) {
       const Open o = stack_.back();
       pop_open();
       if (!(o.flags & kOptionalEnd) || o.foreign) report_unclosed(o, " (still open at the end of the post)");
       finish(o, n_);
     }
+    if (depth_issue_ != npos) {
+      out_.issues[depth_issue_].message = fmt::format(
+          "elements nest {} levels deep here: the html checks follow elements to a depth of {}; deeper ones are "
+          "only matched with end tags in order, and reported if never closed (a limit of archive-lint, see "
+          "docs/limits.md)",
+          max_depth_, kMaxHtmlDepth);
+    }
     std::stable_sort(out_.issues.begin(), out_.issues.end(),
                      [](const HtmlIssue& a, const HtmlIssue& b) { return a.begin < b.begin; });
+    std::stable_sort(out_.omitted.begin(), out_.omitted.end(),
+                     [](const OmittedHtmlIssue& a, const OmittedHtmlIssue& b) { return a.begin < b.begin; });
   }
 
   static constexpr std::size_t npos = std::string_view::npos;
   std::string_view s_;
   std::size_t n_;
   std::size_t base_;
-  std::vector<Open> stack_;
+  std::vector<Open> stack_;  // at most kMaxHtmlDepth
   std::unordered_map<std::string, int> open_names_;
-  int open_anchors_ = 0;
+  int open_anchors_ = 0;              // open <a> outside SVG and MathML
+  std::vector<Anchor> anchors_;       // every open <a> with a kept tag, outermost first
+  std::vector<Deeper> overflow_;      // open elements past kMaxHtmlDepth, outermost first
+  std::size_t max_depth_ = 0;
+  std::size_t depth_issue_ = npos;    // index of the depth limit's issue
+  std::array<std::size_t, 16> kept_{};  // issues kept, per kind
+  bool tags_limit_reported_ = false;
+  bool attributes_limit_reported_ = false;
+  bool end_tags_listed_ = false;
+  std::unordered_map<std::string, std::vector<std::uint32_t>> end_tags_;  // for find_end_tag
   HtmlAnalysis out_;
 };
 
@@ -890,14 +1062,34 @@ const HtmlAttribute* HtmlStartTag::attribute(std::string_view wanted) const {
 }
 
 bool HtmlAnalysis::ignores(std::string_view rule_id, std::size_t offset) const {
-  for (const auto& r : ignored) {
-    if (offset < r.begin || offset >= r.end) continue;
-    if (r.patterns.empty()) return true;
-    for (const auto& p : r.patterns) {
-      if (rule_pattern_matches(p, rule_id)) return true;
+  if (ignored.empty()) return false;
+  auto index = std::find_if(ignore_index.begin(), ignore_index.end(), [&](const auto& e) { return e.first == rule_id; });
+  if (index == ignore_index.end()) {
+    // The regions that cover this rule, merged: one binary search per question
+    // however many regions a post has.
+    std::vector<std::pair<std::size_t, std::size_t>> spans;
+    for (const auto& r : ignored) {
+      const bool covers = r.patterns.empty() || std::any_of(r.patterns.begin(), r.patterns.end(), [&](const std::string& p) {
+                            return rule_pattern_matches(p, rule_id);
+                          });
+      if (covers && r.begin < r.end) spans.emplace_back(r.begin, r.end);
     }
+    std::sort(spans.begin(), spans.end());
+    std::vector<std::pair<std::size_t, std::size_t>> merged;
+    for (const auto& sp : spans) {
+      if (!merged.empty() && sp.first <= merged.back().second) {
+        merged.back().second = std::max(merged.back().second, sp.second);
+      } else {
+        merged.push_back(sp);
+      }
+    }
+    ignore_index.emplace_back(std::string(rule_id), std::move(merged));
+    index = ignore_index.end() - 1;
   }
-  return false;
+  const auto& merged = index->second;
+  const auto after = std::upper_bound(merged.begin(), merged.end(), offset,
+                                      [](std::size_t v, const std::pair<std::size_t, std::size_t>& r) { return v < r.first; });
+  return after != merged.begin() && offset < std::prev(after)->second;
 }
 
 HtmlAnalysis analyse_html(std::string_view view, std::size_t base) { return Analyser(view, base).run(); }

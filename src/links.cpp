@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstring>
+#include <unordered_set>
 
 #include "archive_lint/document.hpp"
 #include "archive_lint/html.hpp"
@@ -45,6 +46,15 @@ constexpr UrlAttribute kUrlAttributes[] = {
     {"audio", "src", LinkRole::resource, false},
 };
 
+// Adds a link while fewer than `cap` are kept; counts the others.
+void keep_link(Document& doc, Link link, std::size_t cap) {
+  if (doc.links.size() < cap) {
+    doc.links.push_back(std::move(link));
+    return;
+  }
+  if (doc.links_omitted++ == 0 || link.begin < doc.first_omitted_link) doc.first_omitted_link = link.begin;
+}
+
 void add_html_link(Document& doc, const HtmlStartTag& tag, const HtmlAttribute& attr, const UrlAttribute& spec) {
   // value_begin..value_end are the raw value without its quotes.
   const std::size_t begin = attr.value_begin;
@@ -60,11 +70,11 @@ void add_html_link(Document& doc, const HtmlStartTag& tag, const HtmlAttribute& 
     link.origin = LinkOrigin::html_attribute;
     link.element = std::string(spec.element);
     link.attribute = std::string(spec.attribute);
-    if (spec.element == "a") link.text = std::string(trim(tag.text));
+    if (spec.element == "a") link.text = std::string(trim(tag.text));  // already capped
     if (spec.element == "img") {
-      if (const HtmlAttribute* alt = tag.attribute("alt")) link.text = alt->value;
+      if (const HtmlAttribute* alt = tag.attribute("alt")) link.text = capped_text(alt->value, kMaxLinkTextBytes);
     }
-    doc.links.push_back(std::move(link));
+    keep_link(doc, std::move(link), kMaxLinks);
   };
   if (!spec.srcset) {
     // The span is the URL as written, without the spaces around it (trimmed
@@ -101,12 +111,18 @@ void html_links(Document& doc) {
   }
 }
 
+// Whether the line holds only Markdown links and separators. links are all
+// the Markdown links, sorted by begin: those on the line are one range of them.
 bool is_navigation_line(std::string_view line, const std::vector<MarkdownLink>& links, std::size_t line_begin) {
   // Blank out the links on this line; what remains must be separators.
   std::string rest(line);
-  for (const auto& l : links) {
-    if (l.begin < line_begin || l.end > line_begin + line.size()) continue;
-    for (std::size_t k = l.begin - line_begin; k < l.end - line_begin; ++k) rest[k] = ' ';
+  const auto first = std::lower_bound(links.begin(), links.end(), line_begin,
+                                      [](const MarkdownLink& l, std::size_t v) { return l.begin < v; });
+  std::size_t blanked = 0;  // rest[0, blanked) holds no link left to blank: nested links are blanked once
+  for (auto l = first; l != links.end() && l->begin <= line_begin + line.size(); ++l) {
+    if (l->end > line_begin + line.size()) continue;
+    for (std::size_t k = std::max(blanked, l->begin - line_begin); k < l->end - line_begin; ++k) rest[k] = ' ';
+    blanked = std::max(blanked, l->end - line_begin);
   }
   static constexpr std::string_view kSeparators[] = {"｜", "|", "·", "•", "/", "、", "，", ","};
   for (auto sep : kSeparators) {
@@ -129,6 +145,16 @@ static std::string markdown_destination(std::string_view raw) {
 
 void extract_links(Document& doc) {
   html_links(doc);
+  const std::size_t html_kept = doc.links.size();
+  // Labels with a use: their definitions are reported at each use instead.
+  std::unordered_set<std::string_view> used;
+  for (const auto& m : doc.markdown.links) {
+    if (m.kind == MarkdownLinkKind::reference_use) used.insert(m.label);
+  }
+  // Whether the line of the last link asked about is a navigation line: the
+  // links come in file order, so a line of many links is judged once.
+  std::uint32_t judged_line = 0;
+  bool judged_navigation = false;
   for (const auto& m : doc.markdown.links) {
     Link link;
     // CommonMark: backslash escapes and character references count in link
@@ -153,22 +179,34 @@ void extract_links(Document& doc) {
       case MarkdownLinkKind::inline_link:
       case MarkdownLinkKind::reference_use:
       case MarkdownLinkKind::reference_definition: {
-        if (m.kind == MarkdownLinkKind::reference_definition) {
-          const bool used = std::any_of(doc.markdown.links.begin(), doc.markdown.links.end(), [&](const MarkdownLink& u) {
-            return u.kind == MarkdownLinkKind::reference_use && u.label == m.label;
-          });
-          if (used) continue;  // reported at each use instead
-        }
+        if (m.kind == MarkdownLinkKind::reference_definition && used.count(m.label)) continue;
         link.origin = m.kind == MarkdownLinkKind::inline_link ? LinkOrigin::markdown_inline : LinkOrigin::markdown_reference;
         const bool internal = m.destination.rfind("/", 0) == 0;  // `//host/...` or `/path`
-        link.role = internal && is_navigation_line(text, doc.markdown.links, line_begin) ? LinkRole::back : LinkRole::in_text;
+        if (internal && judged_line != line) {
+          judged_line = line;
+          judged_navigation = is_navigation_line(text, doc.markdown.links, line_begin);
+        }
+        link.role = internal && judged_navigation ? LinkRole::back : LinkRole::in_text;
         break;
       }
     }
     if (trim(link.url).empty()) continue;
-    doc.links.push_back(std::move(link));
+    // HTML links took up to kMaxLinks: Markdown ones get as many again, and
+    // after sorting, the first kMaxLinks in file order stay.
+    keep_link(doc, std::move(link), html_kept + kMaxLinks);
   }
   std::sort(doc.links.begin(), doc.links.end(), [](const Link& a, const Link& b) { return a.begin < b.begin; });
+  if (doc.markdown.links_omitted > 0) {
+    if (doc.links_omitted == 0 || doc.markdown.first_omitted_link < doc.first_omitted_link)
+      doc.first_omitted_link = doc.markdown.first_omitted_link;
+    doc.links_omitted += doc.markdown.links_omitted;
+  }
+  if (doc.links.size() > kMaxLinks) {
+    if (doc.links_omitted == 0 || doc.links[kMaxLinks].begin < doc.first_omitted_link)
+      doc.first_omitted_link = doc.links[kMaxLinks].begin;
+    doc.links_omitted += doc.links.size() - kMaxLinks;
+    doc.links.resize(kMaxLinks);
+  }
 }
 
 void parse_body_html(Document& doc) {

@@ -57,25 +57,50 @@ std::optional<std::size_t> find_invalid_utf8(std::string_view bytes) {
   return std::nullopt;
 }
 
+namespace {
+
+// Counts the character at s[i] (a well-formed sequence, or one invalid byte)
+// into counts and returns its length in bytes.
+std::size_t count_one(const unsigned char* s, std::size_t i, std::size_t n, ColumnCounts& counts) {
+  const unsigned char c = s[i];
+  std::size_t len = 1;
+  if (c >= 0xF0 && c <= 0xF4) len = 4;
+  else if (c >= 0xE0) len = 3;
+  else if (c >= 0xC2 && c < 0xE0) len = 2;
+  bool well_formed = i + len <= n;
+  for (std::size_t k = 1; well_formed && k < len; ++k) well_formed = (s[i + k] & 0xC0) == 0x80;
+  if (!well_formed) len = 1;
+  counts.code_points += 1;
+  counts.utf16_units += (well_formed && len == 4) ? 2 : 1;
+  return len;
+}
+
+}  // namespace
+
 ColumnCounts count_columns(std::string_view utf8) {
   ColumnCounts counts;
   const auto* s = reinterpret_cast<const unsigned char*>(utf8.data());
   const std::size_t n = utf8.size();
-  std::size_t i = 0;
-  while (i < n) {
-    const unsigned char c = s[i];
-    std::size_t len = 1;
-    if (c >= 0xF0 && c <= 0xF4) len = 4;
-    else if (c >= 0xE0) len = 3;
-    else if (c >= 0xC2 && c < 0xE0) len = 2;
-    bool well_formed = i + len <= n;
-    for (std::size_t k = 1; well_formed && k < len; ++k) well_formed = (s[i + k] & 0xC0) == 0x80;
-    if (!well_formed) len = 1;
-    counts.code_points += 1;
-    counts.utf16_units += (well_formed && len == 4) ? 2 : 1;
-    i += len;
-  }
+  for (std::size_t i = 0; i < n;) i += count_one(s, i, n, counts);
   return counts;
+}
+
+std::vector<ColumnCheckpoint> column_checkpoints(std::string_view utf8, std::size_t every) {
+  std::vector<ColumnCheckpoint> out;
+  out.reserve(utf8.size() / every + 1);
+  out.push_back({});
+  ColumnCounts counts;
+  const auto* s = reinterpret_cast<const unsigned char*>(utf8.data());
+  const std::size_t n = utf8.size();
+  std::size_t next = every;
+  for (std::size_t i = 0; i < n;) {
+    i += count_one(s, i, n, counts);
+    if (i >= next && i < n) {
+      out.push_back({i, counts});
+      next = i + every;
+    }
+  }
+  return out;
 }
 
 void append_utf8(std::string& out, std::uint32_t cp) {

@@ -24,10 +24,11 @@ class DuplicateKey final : public Check {
     const FrontMatter& fm = doc.front_matter;
     if (!fm.ok()) return;
     std::map<std::string, std::size_t> first;
+    std::set<std::pair<int, int>> seen;
     for (const auto& key : fm.keys) {
       auto [it, inserted] = first.emplace(key.name, key.key_offset);
       if (!inserted) report(doc, emit, key.name, it->second, key.key_offset);
-      nested(doc, emit, key.value, fm.content_begin);
+      nested(doc, emit, key.value, fm.content_begin, seen);
     }
   }
 
@@ -37,9 +38,11 @@ class DuplicateKey final : public Check {
                 fmt::format("duplicate key '{}' (first on line {}); Jekyll keeps only the last value", name,
                             doc.lines.line_of(first)));
   }
-  static void nested(const Document& doc, Emitter& emit, const YAML::Node& node, std::size_t base) {
+  static void nested(const Document& doc, Emitter& emit, const YAML::Node& node, std::size_t base,
+                     std::set<std::pair<int, int>>& visited) {
+    if (!first_visit(visited, node)) return;
     if (node.IsSequence()) {
-      for (const auto& item : node) nested(doc, emit, item, base);
+      for (const auto& item : node) nested(doc, emit, item, base, visited);
       return;
     }
     if (!node.IsMap()) return;
@@ -54,7 +57,7 @@ class DuplicateKey final : public Check {
       const std::size_t at = offset_of(it->first.Mark());
       auto [seen, inserted] = first.emplace(it->first.Scalar(), at);
       if (!inserted) report(doc, emit, it->first.Scalar(), seen->second, at);
-      nested(doc, emit, it->second, base);
+      nested(doc, emit, it->second, base, visited);
     }
   }
 };

@@ -43,6 +43,10 @@ class YamlSyntax final : public Check {
   void check(const Document& doc, Emitter& emit) const override {
     const FrontMatter& fm = doc.front_matter;
     if (fm.state != FrontMatter::State::present) return;
+    if (fm.error && fm.error->limit) {
+      emit.report(fm.error->offset, line_end_at(doc, fm.error->offset), fm.error->message);
+      return;
+    }
     if (fm.error) {
       const auto line = doc.lines.line_of(fm.error->offset);
       const auto text = doc.line_text(line);

@@ -18,6 +18,12 @@ class HtmlIssueCheck : public Check {
       if (issue.kind != kind_ || html.ignores(meta_.id, issue.begin)) continue;
       emit.report(issue.begin, issue.end, issue.message);
     }
+    // Past kKeptHtmlIssues of a kind only places are kept: they count towards
+    // the "... and N more" finding.
+    for (const auto& issue : html.omitted) {
+      if (issue.kind != kind_ || html.ignores(meta_.id, issue.begin)) continue;
+      emit.omit(issue.begin, issue.end);
+    }
   }
 
  private:

@@ -39,8 +39,9 @@ class FrontMatterUnreadable final : public Check {
       return std::min(start + static_cast<std::size_t>(std::max(0, mark.column)), start + doc.line_text(line).size());
     };
     int reported = 0;
+    std::set<std::pair<int, int>> seen;
     auto visit = [&](auto&& self, const YAML::Node& node, int depth) -> void {
-      if (depth > 64 || reported > 10) return;
+      if (depth > 64 || reported > 10 || !first_visit(seen, node)) return;
       const std::string& tag = node.Tag();
       if (refused_tag(tag)) {
         const std::size_t at = offset_of(node.Mark());

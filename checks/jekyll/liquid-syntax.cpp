@@ -36,90 +36,130 @@ class LiquidSyntax final : public Check {
       bool on = true;
       if (key->value.IsScalar() && YAML::convert<bool>::decode(key->value, on) && !on) return;
     }
-    const std::string_view text = doc.bytes;
-    std::size_t i = doc.body_offset;
-    int reported = 0;
-    auto report = [&](std::size_t b, std::size_t e, std::string message) {
-      if (++reported > 20) return;
-      emit.report(b, std::min(e, line_end_at(doc, b)), std::move(message));
-    };
-    while (i < text.size()) {
-      const std::size_t open = text.find('{', i);
-      if (open == std::string_view::npos || open + 1 >= text.size()) break;
-      const char kind = text[open + 1];
-      if (kind != '{' && kind != '%') {
-        i = open + 1;
-        continue;
+    Scan(doc, emit).run();
+  }
+
+ private:
+  class Scan {
+   public:
+    Scan(const Document& doc, Emitter& emit)
+        : doc_(doc), emit_(emit), text_(doc.bytes), brace_(text_, "}"), tag_close_(text_, "%}"), tag_open_(text_, "{%") {}
+
+    void run() {
+      std::size_t i = doc_.body_offset;
+      while (i < text_.size()) {
+        const std::size_t open = text_.find('{', i);
+        if (open == std::string_view::npos || open + 1 >= text_.size()) break;
+        const char kind = text_[open + 1];
+        if (kind != '{' && kind != '%') {
+          i = open + 1;
+          continue;
+        }
+        // Liquid 5's tokenizer: `{{` ends at the first `}` (which must be `}}`),
+        // `{%` at the first `%}`; anything else is "not properly terminated".
+        const std::string_view closer = kind == '{' ? "}}" : "%}";
+        std::size_t close = std::string_view::npos;
+        if (kind == '{') {
+          const std::size_t brace = brace_(open + 2);
+          if (brace != std::string_view::npos && brace + 1 < text_.size() && text_[brace + 1] == '}') close = brace;
+        } else {
+          close = tag_close_(open + 2);
+        }
+        if (close == std::string_view::npos) {
+          report(open, open + 2, [&] {
+            return fmt::format("`{}` is not closed by `{}`: `jekyll build` fails with a Liquid syntax error; wrap "
+                               "the text in {{% raw %}}...{{% endraw %}}",
+                               text_.substr(open, 2), closer);
+          });
+          i = open + 2;
+          continue;
+        }
+        const std::size_t end = close + 2;
+        if (kind == '{') {
+          report(open, end, [&] {
+            return fmt::format("Liquid output `{}`: Jekyll replaces it with the variable's value (usually nothing) "
+                               "and the text disappears; wrap it in {{% raw %}}...{{% endraw %}}",
+                               excerpt(open, end));
+          });
+          i = end;
+          continue;
+        }
+        i = tag(open, close);
+        if (i == std::string_view::npos) break;
       }
-      // Liquid 5's tokenizer: `{{` ends at the first `}` (which must be `}}`),
-      // `{%` at the first `%}`; anything else is "not properly terminated".
-      const std::string_view closer = kind == '{' ? "}}" : "%}";
-      std::size_t close = std::string_view::npos;
-      if (kind == '{') {
-        const std::size_t brace = text.find('}', open + 2);
-        if (brace != std::string_view::npos && brace + 1 < text.size() && text[brace + 1] == '}') close = brace;
-      } else {
-        close = text.find(closer, open + 2);
-      }
-      if (close == std::string_view::npos) {
-        report(open, open + 2,
-               fmt::format("`{}` is not closed by `{}`: `jekyll build` fails with a Liquid syntax error; wrap the "
-                           "text in {{% raw %}}...{{% endraw %}}",
-                           text.substr(open, 2), closer));
-        i = open + 2;
-        continue;
-      }
+    }
+
+   private:
+    // A `{% ... %}` tag from open to close; returns where scanning goes on (npos: stop).
+    std::size_t tag(std::size_t open, std::size_t close) {
       const std::size_t end = close + 2;
-      const std::string_view inner = trim(text.substr(open + 2, close - open - 2));
-      if (kind == '{') {
-        report(open, end,
-               fmt::format("Liquid output `{}`: Jekyll replaces it with the variable's value (usually nothing) and "
-                           "the text disappears; wrap it in {{% raw %}}...{{% endraw %}}",
-                           std::string(text.substr(open, std::min<std::size_t>(end - open, 60)))));
-        i = end;
-        continue;
-      }
-      std::string_view name = inner;
-      if (!name.empty() && name.front() == '-') name.remove_prefix(1);
-      name = trim(name);
-      name = name.substr(0, name.find_first_of(" \t\r\n-"));
+      const std::string_view name = tag_name(text_.substr(open + 2, close - open - 2));
       if (name == "raw") {
-        // Skip to the matching endraw; Liquid's raw has no nesting.
-        std::size_t k = end;
-        std::size_t endraw = std::string_view::npos;
-        while ((k = text.find("{%", k)) != std::string_view::npos) {
-          const std::size_t c = text.find("%}", k + 2);
-          if (c == std::string_view::npos) break;
-          std::string_view n = trim(text.substr(k + 2, c - k - 2));
-          if (!n.empty() && n.front() == '-') n.remove_prefix(1);
-          n = trim(n);
-          if (n.substr(0, 6) == "endraw") {
-            endraw = c + 2;
-            break;
-          }
-          k = c + 2;
-        }
+        const std::size_t endraw = end_of_raw(end);
         if (endraw == std::string_view::npos) {
-          report(open, end, "`{% raw %}` without `{% endraw %}`: `jekyll build` fails ('raw' tag was never closed)");
-          break;
+          report(open, end, [] {
+            return std::string("`{% raw %}` without `{% endraw %}`: `jekyll build` fails ('raw' tag was never closed)");
+          });
+          return std::string_view::npos;
         }
-        i = endraw;
-        continue;
+        return endraw;
       }
       if (kKnownTags.find(name) == kKnownTags.end()) {
-        report(open, end,
-               fmt::format("unknown Liquid tag '{}' in `{}`: `jekyll build` fails with \"Unknown tag\"; wrap the text "
-                           "in {{% raw %}}...{{% endraw %}}",
-                           name, std::string(text.substr(open, std::min<std::size_t>(end - open, 60)))));
+        report(open, end, [&] {
+          return fmt::format("unknown Liquid tag '{}' in `{}`: `jekyll build` fails with \"Unknown tag\"; wrap the "
+                             "text in {{% raw %}}...{{% endraw %}}",
+                             name, excerpt(open, end));
+        });
       } else {
-        report(open, end,
-               fmt::format("Liquid tag `{}` runs at build time (an unclosed block tag fails the build); if it is "
-                           "article text, wrap it in {{% raw %}}...{{% endraw %}}",
-                           std::string(text.substr(open, std::min<std::size_t>(end - open, 60)))));
+        report(open, end, [&] {
+          return fmt::format("Liquid tag `{}` runs at build time (an unclosed block tag fails the build); if it is "
+                             "article text, wrap it in {{% raw %}}...{{% endraw %}}",
+                             excerpt(open, end));
+        });
       }
-      i = end;
+      return end;
     }
-  }
+
+    static std::string_view tag_name(std::string_view inner) {
+      std::string_view name = trim(inner);
+      if (!name.empty() && name.front() == '-') name.remove_prefix(1);
+      name = trim(name);
+      return name.substr(0, name.find_first_of(" \t\r\n-"));
+    }
+
+    // After `{% raw %}`: the end of the matching `{% endraw %}` (Liquid's raw
+    // has no nesting), or npos.
+    std::size_t end_of_raw(std::size_t from) {
+      std::size_t k = from;
+      while ((k = tag_open_(k)) != std::string_view::npos) {
+        const std::size_t c = tag_close_(k + 2);
+        if (c == std::string_view::npos) break;
+        if (tag_name(text_.substr(k + 2, c - k - 2)).substr(0, 6) == "endraw") return c + 2;
+        k = c + 2;
+      }
+      return std::string_view::npos;
+    }
+
+    std::string excerpt(std::size_t open, std::size_t end) const {
+      return std::string(text_.substr(open, std::min<std::size_t>(end - open, 60)));
+    }
+
+    // Past the cap the message is not built: the finding is only counted.
+    template <class Message>
+    void report(std::size_t b, std::size_t e, Message&& message) {
+      const std::size_t stop = std::min(e, line_end_at(doc_, b));
+      if (emit_.full()) {
+        emit_.omit(b, stop);
+      } else {
+        emit_.report(b, stop, message());
+      }
+    }
+
+    const Document& doc_;
+    Emitter& emit_;
+    std::string_view text_;
+    ForwardFind brace_, tag_close_, tag_open_;  // the scan only moves forward
+  };
 };
 
 }  // namespace

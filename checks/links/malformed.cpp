@@ -24,6 +24,13 @@ class Malformed final : public Check {
     return m;
   }
   void check(const Document& doc, Emitter& emit) const override {
+    if (doc.links_omitted > 0) {
+      emit.report(doc.first_omitted_link, doc.first_omitted_link,
+                  fmt::format("the post has {} links, more than the {} archive-lint keeps: {} of them, from this "
+                              "one on, are not checked offline or online (a limit of archive-lint, see "
+                              "docs/limits.md)",
+                              doc.links.size() + doc.links_omitted, kMaxLinks, doc.links_omitted));
+    }
     for (const auto& link : doc.links) {
       std::string error;
       switch (links::classify_link(link.url)) {

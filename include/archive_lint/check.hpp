@@ -46,26 +46,46 @@ struct OptionError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// Collects a check's findings for one document.
+// Collects a check's findings for one document. At most kMaxFindingsPerRule
+// are listed per rule and file; the rest are counted, and one last finding
+// ("... and N more") says how many were left out (docs/limits.md). Findings
+// on lines the post suppresses are dropped here, so they do not count.
 class Emitter {
  public:
   Emitter(const Document& doc, std::string_view rule_id, Severity severity,
           std::vector<Diagnostic>& out)
       : doc_(doc), rule_id_(rule_id), severity_(severity), out_(out) {}
+  // Appends the "... and N more" finding when some were left out: in the
+  // destructor, so every place that runs a check gets it without a call.
+  ~Emitter();
+  Emitter(const Emitter&) = delete;
+  Emitter& operator=(const Emitter&) = delete;
 
   // Reports bytes [begin, end) of the file; end == begin marks a point.
   void report(std::size_t begin, std::size_t end, std::string message,
               std::optional<Fix> fix = std::nullopt);
   // Reports a whole line (1-based) when no finer location exists.
   void report_line(std::uint32_t line, std::string message);
+  // True once the cap is reached: a check may then call omit() instead of
+  // building a message that would not be shown.
+  bool full() const { return listed_ >= kMaxFindingsPerRule; }
+  // Counts a finding at begin..end without listing it (it still honours suppressions).
+  void omit(std::size_t begin, std::size_t end);
 
   const Document& document() const { return doc_; }
 
  private:
+  bool suppressed(std::size_t begin) const;
+  void push(std::size_t begin, std::size_t end, std::string message, std::optional<Fix> fix);
+
   const Document& doc_;
   std::string_view rule_id_;
   Severity severity_;
   std::vector<Diagnostic>& out_;
+  std::size_t listed_ = 0;
+  std::size_t omitted_ = 0;
+  std::size_t first_omitted_begin_ = 0;
+  std::size_t first_omitted_end_ = 0;
 };
 
 class Check {

@@ -44,6 +44,10 @@ struct Diagnostic {
   std::string line_hash;    // GitHub's primaryLocationLineHash of the start line; filled by the runner
 };
 
+// At most this many findings are listed per rule and file; Emitter counts
+// the rest into one "... and N more" finding (docs/limits.md).
+inline constexpr std::size_t kMaxFindingsPerRule = 10000;
+
 // Sets source_line/source_column from the full text of the start line: the
 // whole line, or a window of about 300 bytes around the start column when the
 // line is longer (minified HTML), so a thousand findings on one line stay cheap.

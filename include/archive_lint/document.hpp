@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include <yaml-cpp/yaml.h>
@@ -13,12 +14,16 @@
 #include "archive_lint/diagnostic.hpp"
 #include "archive_lint/html.hpp"
 #include "archive_lint/markdown.hpp"
+#include "archive_lint/text.hpp"
 
 struct GumboInternalOutput;
 
 namespace al {
 
-// Start offsets of every line; understands LF, CRLF and lone CR.
+// Start offsets of every line; understands LF, CRLF and lone CR. Four bytes
+// per line (a file of blank lines has one line per byte): offsets are 32-bit,
+// parse_document refuses files of 4 GiB and more, and line ends are read back
+// from the text.
 class LineIndex {
  public:
   LineIndex() = default;
@@ -28,18 +33,23 @@ class LineIndex {
   // 1-based line containing offset (offset == size maps to the last line).
   std::uint32_t line_of(std::size_t offset) const;
   std::size_t line_start(std::uint32_t line) const;
-  // Line content without its terminator.
+  // Line content without its terminator; text is the one the index was built from.
   std::string_view line_text(std::string_view text, std::uint32_t line) const;
 
  private:
-  std::vector<std::size_t> starts_;
-  std::vector<std::size_t> ends_;  // end of content, before the terminator
+  std::vector<std::uint32_t> starts_;
+  std::size_t size_ = 0;  // of the text
 };
 
 struct YamlError {
   std::string message;
   std::size_t offset = 0;
+  bool limit = false;  // not a YAML error: the front matter is past kMaxFrontMatterBytes
 };
+
+// yaml-cpp needs about 60 to 200 bytes of memory and a few microseconds per
+// byte of YAML: front matter larger than this is not parsed (docs/limits.md).
+inline constexpr std::size_t kMaxFrontMatterBytes = 1 << 20;
 
 struct FrontMatterKey {
   std::string name;
@@ -74,7 +84,7 @@ struct Suppressions {
     std::uint32_t line = 0;             // line the suppression applies to
     std::vector<std::string> patterns;  // rule ids, `family/*` or `*`
   };
-  std::vector<Line> lines;
+  std::vector<Line> lines;  // sorted by line (parse_document sorts them)
   std::vector<std::string> file_patterns;
   bool covers(std::string_view rule_id, std::uint32_t line) const;
 };
@@ -125,7 +135,9 @@ struct Document {
   // built when ParseOptions::gumbo_tree is set: gumbo is far slower than the
   // rest of the pipeline and no offline check needs its tree.
   std::shared_ptr<GumboInternalOutput> html;
-  std::vector<Link> links;                // every link, in file order
+  std::vector<Link> links;                // every link, in file order (the first kMaxLinks)
+  std::size_t links_omitted = 0;          // links past kMaxLinks, not kept (links/malformed says so)
+  std::size_t first_omitted_link = 0;     // file offset of the first of them
 
   std::string_view text() const { return bytes; }
   std::string_view body() const { return std::string_view(bytes).substr(body_offset); }
@@ -147,10 +159,11 @@ struct Document {
 
  private:
   mutable std::vector<std::pair<std::string, std::shared_ptr<const void>>> derived_;
-  // position() walks from the start of the line; findings come in file order,
-  // so resuming from the last answer on the same line keeps long lines linear.
-  // A Document is only ever used by one thread at a time.
-  mutable Position last_position_{};
+  // position() counts columns from the start of the line; on a long line it
+  // starts from the nearest checkpoint instead (one per 4 KiB, computed the
+  // first time the line is asked about), so any order of questions about a
+  // minified 16 MB line stays cheap. A Document is used by one thread at a time.
+  mutable std::unordered_map<std::uint32_t, std::vector<ColumnCheckpoint>> checkpoints_;
 
  public:
   std::string_view line_text(std::uint32_t line) const { return lines.line_text(bytes, line); }
@@ -165,6 +178,13 @@ struct ParseOptions {
   bool html = true;         // analyse the body's HTML and extract HTML links
   bool gumbo_tree = false;  // also build Document::html with gumbo
 };
+
+// At most this many links of a post are kept in Document::links, checked
+// offline and online (docs/limits.md).
+inline constexpr std::size_t kMaxLinks = 100000;
+
+// Larger files are not parsed: they yield readable == false (io/unreadable).
+inline constexpr std::size_t kMaxDocumentBytes = 0xFFFFFFFFu - 1;
 
 // Builds a Document from bytes already read. Never throws for bad content.
 Document parse_document(std::string path, std::string bytes, const ParseOptions& options = {});

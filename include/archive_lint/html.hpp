@@ -12,6 +12,8 @@
 #include <string_view>
 #include <vector>
 
+#include "archive_lint/diagnostic.hpp"
+
 namespace al {
 
 enum class HtmlIssueKind : std::uint8_t {
@@ -49,7 +51,7 @@ struct HtmlStartTag {
   std::vector<HtmlAttribute> attributes;
   bool self_closing = false;
   bool foreign = false;     // inside <svg> or <math>
-  std::string text;         // for <a>: the text content, references decoded
+  std::string text;         // for <a>: the text content, references decoded (see capped_text)
   const HtmlAttribute* attribute(std::string_view name) const;
 };
 
@@ -60,12 +62,37 @@ struct HtmlIgnoredRegion {
   std::vector<std::string> patterns;  // rule ids or families from the attribute value; empty = all html rules
 };
 
+// Limits of the analysis (docs/limits.md); each one a post goes past is
+// reported once, as an html/tokenizer-error issue that names it.
+inline constexpr std::size_t kMaxHtmlDepth = 512;          // open elements followed; deeper ones are not checked
+inline constexpr std::size_t kMaxHtmlTags = 100000;        // start tags kept in HtmlAnalysis::tags
+inline constexpr std::size_t kMaxHtmlAttributes = 1000;    // attributes kept (and compared) per tag
+// Issues of one kind kept with their message: twice the findings listed, so
+// that ignored or suppressed ones rarely leave the list short.
+inline constexpr std::size_t kKeptHtmlIssues = 2 * kMaxFindingsPerRule;
+
+// An issue past kKeptHtmlIssues of its kind: where it is, for the count of
+// findings left out, without its message.
+struct OmittedHtmlIssue {
+  HtmlIssueKind kind;
+  std::uint32_t begin;  // file offsets
+  std::uint32_t end;
+};
+
 struct HtmlAnalysis {
   std::vector<HtmlIssue> issues;  // in file order
-  std::vector<HtmlStartTag> tags;  // every start tag, in file order
+  std::vector<OmittedHtmlIssue> omitted;  // in file order
+  std::vector<HtmlStartTag> tags;  // every start tag, in file order (the first kMaxHtmlTags)
   std::vector<HtmlIgnoredRegion> ignored;
+  // Bytes, stack entries and attributes the analysis examined: a small
+  // multiple of the body's size for any input (tests guard linear time by it).
+  std::uint64_t steps = 0;
   // True when offset lies in an element whose ignore attribute covers rule_id.
   bool ignores(std::string_view rule_id, std::size_t offset) const;
+
+  // For ignores(): per rule id, the union of the regions that cover it, as
+  // sorted disjoint [begin, end) pairs; built on the first question.
+  mutable std::vector<std::pair<std::string, std::vector<std::pair<std::size_t, std::size_t>>>> ignore_index;
 };
 
 inline constexpr std::string_view kHtmlIgnoreAttribute = "data-archive-lint-ignore";

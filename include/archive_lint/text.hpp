@@ -1,10 +1,12 @@
 #pragma once
 // Byte-level text helpers: UTF-8 validation and code point counting.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace al {
 
@@ -18,6 +20,41 @@ struct ColumnCounts {
 // Counts code points and UTF-16 units in a (valid or not) UTF-8 span; an
 // invalid byte counts as one unit of each, like a replacement character.
 ColumnCounts count_columns(std::string_view utf8);
+
+// Column counts at character boundaries about every `every` bytes of utf8:
+// count_columns(utf8.substr(0, c.offset)) == c.counts for each, and counting on
+// from c.offset gives the same as counting from 0. The first is {0, {}}.
+struct ColumnCheckpoint {
+  std::size_t offset = 0;
+  ColumnCounts counts;
+};
+std::vector<ColumnCheckpoint> column_checkpoints(std::string_view utf8, std::size_t every);
+
+// The first occurrence of a needle at or after a position, for a scan that
+// asks with positions that mostly move forward: the answer is kept and
+// reused while it still holds, so each byte is searched about once (a post
+// of `{{{{...` or `<!--<!--...` would otherwise be searched to its end from
+// every opener). Counts the bytes it searched into *steps when given.
+class ForwardFind {
+ public:
+  ForwardFind(std::string_view haystack, std::string_view needle, std::uint64_t* steps = nullptr)
+      : haystack_(haystack), needle_(needle), steps_(steps) {}
+  std::size_t operator()(std::size_t from) {
+    if (!asked_ || from < from_ || (at_ != std::string_view::npos && from > at_)) {
+      asked_ = true;
+      from_ = from;
+      at_ = haystack_.find(needle_, from);
+      if (steps_) *steps_ += (at_ == std::string_view::npos ? haystack_.size() : at_) - std::min(from, haystack_.size()) + 1;
+    }
+    return at_;
+  }
+
+ private:
+  std::string_view haystack_, needle_;
+  std::uint64_t* steps_;
+  bool asked_ = false;
+  std::size_t from_ = 0, at_ = std::string_view::npos;
+};
 
 // Appends the UTF-8 encoding of a code point (callers pass valid scalar values).
 void append_utf8(std::string& out, std::uint32_t code_point);
