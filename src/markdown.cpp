@@ -168,6 +168,7 @@ class Segmenter {
   Segmenter(std::string_view text, std::size_t body_offset)
       : base_(body_offset),
         body_(text.substr(body_offset)),
+        out_(),
         comment_close_(body_, "-->", &out_.steps),
         comment_close_inline_(body_, "-->", &out_.steps),
         close_paren_(body_, ')', out_.steps),
@@ -708,6 +709,8 @@ class Segmenter {
 
   std::size_t base_;
   std::string_view body_;
+  // Before the finders below: they count their work in out_.steps.
+  Segmentation out_;
   std::vector<Line> lines_;
   std::vector<bool> in_block_;  // claimed by a code block or reference definition
   std::vector<Definition> definitions_;
@@ -724,7 +727,6 @@ class Segmenter {
   Memo brackets_, destinations_;
   std::size_t brackets_limit_ = npos, destinations_limit_ = npos;
   std::vector<std::size_t> stack_;
-  Segmentation out_;
 };
 
 }  // namespace
