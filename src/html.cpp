@@ -254,7 +254,11 @@ class Analyser {
     bool foreign;
     bool self_closing;
     int ignore;  // index into out_.ignored or -1
+    // Set by push_open, so that scope walks compare integers.
+    std::uint64_t name_hash = 0;
+    std::uint8_t boundary = 0;  // kBoundary* bits: the scopes this element ends
   };
+  static constexpr std::uint8_t kBoundaryDefault = 1, kBoundaryButton = 2, kBoundaryListItem = 4;
   // An open element past kMaxHtmlDepth: 16 bytes (a post can hold millions).
   struct Deeper {
     std::uint32_t begin, end;  // view offsets of the start tag
@@ -604,6 +608,8 @@ class Analyser {
   // answered without walking the stack, and the stack is at most
   // kMaxHtmlDepth deep, so deep nesting stays linear.
   void push_open(Open o) {
+    o.name_hash = fnv1a64(o.name);
+    o.boundary = scope_boundaries(o);
     ++open_names_[o.name];
     if (o.name == "a" && o.tag != npos) anchors_.push_back({o.tag, false});
     stack_.push_back(std::move(o));
@@ -631,20 +637,30 @@ class Analyser {
     stack_.erase(stack_.begin() + static_cast<std::ptrdiff_t>(k));
   }
 
-  // Index of the topmost element named name, stopping at scope boundaries.
+  static std::uint8_t scope_boundaries(const Open& o) {
+    const std::string_view on = name_of(o);
+    std::uint8_t b = 0;
+    if ((o.flags & kScope) ||
+        (o.foreign && (on == "foreignobject" || on == "desc" || on == "title" || on == "mi" || on == "mo" ||
+                       on == "mn" || on == "ms" || on == "mtext" || on == "annotation-xml")))
+      b |= kBoundaryDefault;
+    if (on == "button") b |= kBoundaryButton;
+    if (on == "ol" || on == "ul") b |= kBoundaryListItem;
+    return b;
+  }
+
+  // Index of the topmost element named name, stopping at scope boundaries
+  // (extra_boundary_kind 1: button scope, 2: list item scope).
   std::size_t in_scope(std::string_view name, std::uint16_t extra_boundary_kind = 0) {
     if (!is_open(name)) return npos;
+    const std::uint8_t stop = kBoundaryDefault | (extra_boundary_kind == 1 ? kBoundaryButton : 0) |
+                              (extra_boundary_kind == 2 ? kBoundaryListItem : 0);
+    const std::uint64_t hash = fnv1a64(name);
     for (std::size_t k = stack_.size(); k-- > 0;) {
       ++out_.steps;
       const Open& o = stack_[k];
-      const std::string_view on = name_of(o);
-      if (on == name && !o.foreign) return k;
-      if (o.flags & kScope) return npos;
-      if (o.foreign && (on == "foreignobject" || on == "desc" || on == "title" || on == "mi" || on == "mo" ||
-                        on == "mn" || on == "ms" || on == "mtext" || on == "annotation-xml"))
-        return npos;
-      if (extra_boundary_kind == 1 && on == "button") return npos;              // button scope
-      if (extra_boundary_kind == 2 && (on == "ol" || on == "ul")) return npos;  // list item scope
+      if (o.name_hash == hash && !o.foreign && o.name == name) return k;
+      if (o.boundary & stop) return npos;
     }
     return npos;
   }
