@@ -1,5 +1,6 @@
 // The archive index and the archive-check stage (see archive.hpp).
 #include "archive_lint/archive.hpp"
+#include "archive_lint/line_hash.hpp"
 
 #include <dirent.h>
 #include <sys/mman.h>
@@ -36,15 +37,20 @@ namespace {
 
 constexpr std::string_view kCacheHeader = "# archive-lint post index v1";
 
-std::string scalar_value(const FrontMatter& fm, std::string_view key, std::uint32_t& line, const Document& doc) {
+struct ScalarField {
+  std::string value;       // empty when the key is missing or not a scalar
+  std::uint32_t line = 0;  // the key's line, 0 when missing
+};
+
+ScalarField scalar_field(const FrontMatter& fm, std::string_view key, const Document& doc) {
   const FrontMatterKey* k = fm.find(key);
   if (!k) return {};
-  line = doc.lines.line_of(k->key_offset);
+  ScalarField f{{}, doc.lines.line_of(k->key_offset)};
   try {
-    if (k->value.IsScalar()) return k->value.Scalar();
+    if (k->value.IsScalar()) f.value = std::string(trim(k->value.Scalar()));
   } catch (const YAML::Exception&) {
   }
-  return {};
+  return f;
 }
 
 // `infoCode=XXX` in a query string, case-insensitive name.
@@ -324,12 +330,15 @@ PostRecord make_post_record(const Document& doc, const fs::path& filesystem_path
   const FrontMatter& fm = doc.front_matter;
   r.front_matter_ok = fm.ok();
   if (r.front_matter_ok) {
-    r.title = std::string(trim(scalar_value(fm, "title", r.title_line, doc)));
-    r.date = std::string(trim(scalar_value(fm, "date", r.date_line, doc)));
-    r.slug = std::string(trim(scalar_value(fm, "slug", r.title_line, doc)));
-    std::uint32_t ignored = 0;
-    r.permalink = std::string(trim(scalar_value(fm, "permalink", ignored, doc)));
-    const std::string published = to_lower_ascii(trim(scalar_value(fm, "published", ignored, doc)));
+    ScalarField title = scalar_field(fm, "title", doc);
+    ScalarField date = scalar_field(fm, "date", doc);
+    r.title = std::move(title.value);
+    r.title_line = title.line;
+    r.date = std::move(date.value);
+    r.date_line = date.line;
+    r.slug = scalar_field(fm, "slug", doc).value;
+    r.permalink = scalar_field(fm, "permalink", doc).value;
+    const std::string published = to_lower_ascii(scalar_field(fm, "published", doc).value);
     r.published = !(published == "false" || published == "no" || published == "off");
     const FrontMatterKey* cats = fm.find("categories");
     if (!cats) cats = fm.find("category");
@@ -1030,6 +1039,7 @@ ArchiveStageStats run_archive_stage(const std::vector<FileEntry>& files, const s
         const std::size_t start = doc.lines.line_start(line);
         const std::size_t lead = text.find_first_not_of(" \t");
         emit.report(start + (lead == std::string_view::npos ? 0 : lead), start + text.size(), f.message);
+        if (doc.readable) set_line_hashes(doc.bytes, out);
         for (auto& d : out) {
           if (!doc.suppressions.covers(d.rule_id, d.start.line)) result.diagnostics.push_back(std::move(d));
         }

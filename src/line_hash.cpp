@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <unordered_map>
 
+#include "archive_lint/diagnostic.hpp"
+
 namespace al {
 
 namespace {
@@ -122,6 +124,25 @@ std::map<std::uint32_t, std::string> github_line_hashes(std::string_view bytes, 
     i += len;
   }
   return hasher.finish();
+}
+
+void set_line_hashes(std::string_view bytes, std::span<Diagnostic* const> findings) {
+  if (findings.empty()) return;
+  // Hash only the lines that carry findings; most files have none.
+  std::vector<std::uint32_t> lines;
+  lines.reserve(findings.size());
+  for (const Diagnostic* d : findings) lines.push_back(std::max<std::uint32_t>(1, d->start.line));
+  const auto hashes = github_line_hashes(bytes, lines);
+  for (Diagnostic* d : findings) {
+    if (auto it = hashes.find(std::max<std::uint32_t>(1, d->start.line)); it != hashes.end()) d->line_hash = it->second;
+  }
+}
+
+void set_line_hashes(std::string_view bytes, std::span<Diagnostic> findings) {
+  std::vector<Diagnostic*> each;
+  each.reserve(findings.size());
+  for (auto& d : findings) each.push_back(&d);
+  set_line_hashes(bytes, each);
 }
 
 }  // namespace al

@@ -222,13 +222,7 @@ void finish_findings(const Document& doc, std::size_t first, std::vector<Diagnos
     out.erase(kept, out.end());
   }
   if (out.size() == first || !doc.readable) return;
-  // Hash only the lines that carry findings; most files have none.
-  std::vector<std::uint32_t> lines;
-  for (std::size_t i = first; i < out.size(); ++i) lines.push_back(std::max<std::uint32_t>(1, out[i].start.line));
-  const auto hashes = github_line_hashes(doc.bytes, lines);
-  for (std::size_t i = first; i < out.size(); ++i) {
-    if (auto it = hashes.find(std::max<std::uint32_t>(1, out[i].start.line)); it != hashes.end()) out[i].line_hash = it->second;
-  }
+  set_line_hashes(doc.bytes, std::span<Diagnostic>(out).subspan(first));
 }
 
 }  // namespace

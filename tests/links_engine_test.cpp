@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 
 #include "archive_lint/config.hpp"
@@ -582,5 +583,39 @@ TEST_CASE("archive-lint links over a gen-archive archive against a loopback serv
   }
   CHECK(checked == non_ok);
   CHECK(server.requests() >= 60);
+  fs::remove_all(dir);
+}
+
+// GitHub follows an alert across edits by its primaryLocationLineHash, so
+// findings of every stage carry one: per-file, archive (a duplicate pair) and
+// network links (a dead link on a loopback server).
+TEST_CASE("check --format sarif: every result of every stage has a primaryLocationLineHash", "[links][cli][network][sarif]") {
+  TestHttpServer server;
+  const fs::path dir = al::test::scratch_dir("line-hash-stages");
+  const std::string front = "---\nlayout: post\ntitle: \"Same title\"\ndate: 2022-01-20 09:00:00 +0800\n---\n";
+  al::test::spit(dir / ".archive-lint.yml", "");
+  al::test::spit(dir / "_posts" / "2022-01-20-a.md", front + "Text with <b>bold\n\n[gone](" + server.base() + "/status/404/a)\n");
+  al::test::spit(dir / "_posts" / "2022-01-20-b.md", front + "Other text.\n");
+  const fs::path sarif = dir / "out.sarif";
+  const std::string cmd = "cd " + dir.string() + " && " + ARCHIVE_LINT_BINARY +
+                          " check _posts --allow-private --no-cache --timeout 2 --retries 0 --format sarif -o " +
+                          sarif.string() + " 2>" + (dir / "stderr.txt").string();
+  const int rc = std::system(cmd.c_str());
+  INFO(al::test::slurp(dir / "stderr.txt"));
+  CHECK(WEXITSTATUS(rc) == 1);
+  const al::JsonValue root = al::parse_json(al::test::slurp(sarif));
+  const auto& results = root.find("runs")->as_array().at(0).find("results")->as_array();
+  std::set<std::string> rules;
+  for (const auto& r : results) {
+    const std::string rule = r.get_string("ruleId");
+    INFO(rule);
+    rules.insert(rule);
+    const al::JsonValue* fingerprints = r.find("partialFingerprints");
+    REQUIRE(fingerprints);
+    CHECK_FALSE(fingerprints->get_string("primaryLocationLineHash").empty());
+  }
+  CHECK(rules.count("archive/duplicate-post") == 1);
+  CHECK(rules.count("links/dead") == 1);
+  CHECK(rules.count("html/unclosed-element") == 1);
   fs::remove_all(dir);
 }

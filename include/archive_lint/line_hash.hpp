@@ -5,6 +5,7 @@
 // through the API de-duplicate alerts like uploads through the action.
 #include <cstdint>
 #include <map>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,5 +14,13 @@ namespace al {
 
 // Hashes for the wanted 1-based lines of a file's bytes (UTF-8).
 std::map<std::uint32_t, std::string> github_line_hashes(std::string_view bytes, const std::vector<std::uint32_t>& wanted);
+
+struct Diagnostic;
+
+// Fills Diagnostic::line_hash of findings that all lie in the file of these
+// bytes (line 0, a whole-file finding, takes line 1's hash). Every stage that
+// makes findings on a file calls it, so that every SARIF result carries one.
+void set_line_hashes(std::string_view bytes, std::span<Diagnostic* const> findings);
+void set_line_hashes(std::string_view bytes, std::span<Diagnostic> findings);
 
 }  // namespace al

@@ -11,6 +11,7 @@
 
 #include "archive_lint/check.hpp"
 #include "archive_lint/io.hpp"
+#include "archive_lint/line_hash.hpp"
 #include "archive_lint/link_report.hpp"
 #include "archive_lint/links.hpp"
 #include "links/cache.hpp"
@@ -345,11 +346,15 @@ LinkPassStats run_link_pass(const std::vector<DocumentLinks>& docs, const LinkSe
     const auto text = docs[d].filesystem_path.empty() ? std::nullopt : read_file(docs[d].filesystem_path, read_error);
     if (text) {
       const LineIndex lines(*text);
+      std::vector<Diagnostic*> found;
+      found.reserve(list.size());
       for (Pending* p : list) {
         if (p->diagnostic.start.line >= 1 && p->diagnostic.start.line <= lines.line_count())
           set_source_excerpt(p->diagnostic, lines.line_text(*text, p->diagnostic.start.line),
                              p->diagnostic.start.offset - lines.line_start(p->diagnostic.start.line));
+        found.push_back(&p->diagnostic);
       }
+      set_line_hashes(*text, found);
     }
   }
   for (auto& p : pending) out.push_back(std::move(p.diagnostic));
