@@ -15,6 +15,7 @@
 #include <string>
 #include <type_traits>
 
+#include "archive_lint/pipeline.hpp"
 #include "archive_lint/archive.hpp"
 #include "archive_lint/baseline.hpp"
 #include "archive_lint/config.hpp"
@@ -155,8 +156,7 @@ int fuzz_check_post(const std::uint8_t* data, std::size_t size) {
   (void)run_archive_stage(files, site.checks, site.config, 1, result);
   std::vector<std::string> warnings;
   run_link_pass(links, site.links, site.link_rules, false, result.diagnostics, warnings);
-  std::sort(result.diagnostics.begin(), result.diagnostics.end(), diagnostic_less);
-  assign_fingerprints(result.diagnostics);
+  finalise_findings(result.diagnostics);
   require_in_bounds(result.diagnostics, size);
   render_every_format(site, result.diagnostics, result.stats);
   return 0;

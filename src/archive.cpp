@@ -1045,8 +1045,6 @@ ArchiveStageStats run_archive_stage(const std::vector<FileEntry>& files, const s
         }
       }
     }
-    std::sort(result.diagnostics.begin(), result.diagnostics.end(), diagnostic_less);
-    assign_fingerprints(result.diagnostics);
   }
   phase("materialise findings");
   return stats;

@@ -5,8 +5,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <chrono>
-#include <ctime>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
@@ -15,7 +13,6 @@
 #include <sstream>
 #include <string_view>
 
-#include "archive_lint/archive.hpp"
 #include "archive_lint/baseline.hpp"
 #include "archive_lint/config.hpp"
 #include "archive_lint/formatter.hpp"
@@ -25,8 +22,8 @@
 #include "archive_lint/link_report.hpp"
 #include "archive_lint/links.hpp"
 #include "archive_lint/merge.hpp"
+#include "archive_lint/pipeline.hpp"
 #include "archive_lint/registry.hpp"
-#include "archive_lint/runner.hpp"
 #include "archive_lint/version.hpp"
 
 namespace al {
@@ -44,18 +41,8 @@ struct UsageError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// What selects and checks files; shared by `check` and `baseline`.
-struct LintOptions {
-  std::vector<std::string> paths;
-  std::string config;
-  unsigned jobs = 0;
-  std::string changed_since;
-  std::string shard;  // "i/n"
-  bool offline = false;
-  bool links_only = false;  // `archive-lint links`: extraction and reachability only
-  bool want_report = false; // fill LintOutcome::report for --report
-  LinkOverrides link_overrides;
-};
+// What selects and checks files; shared by `check`, `links` and `baseline`.
+using LintOptions = PipelineOptions;
 
 // One `--report FORMAT[=FILE]`.
 struct ReportSpec {
@@ -76,12 +63,6 @@ struct CheckOptions {
   bool quiet = false;
 };
 
-struct LintOutcome {
-  Config config;
-  std::vector<ActiveCheck> checks;
-  RunResult result;
-  LinkReportData report;
-};
 
 // A one-line progress bar on stderr, redrawn at most ten times a second.
 LinkProgressFn make_progress_bar() {
@@ -108,115 +89,17 @@ bool use_color(const std::string& mode, bool to_file) {
   return ::isatty(STDOUT_FILENO) == 1;
 }
 
-constexpr unsigned kMaxShards = 100000;
-
-// A whole number of at most six digits, nothing else (no sign, spaces or suffix).
-std::optional<unsigned> small_number(std::string_view text) {
-  if (text.empty() || text.size() > 6 || text.find_first_not_of("0123456789") != std::string_view::npos)
-    return std::nullopt;
-  unsigned n = 0;
-  for (const char c : text) n = n * 10 + static_cast<unsigned>(c - '0');
-  return n;
-}
-
-std::pair<unsigned, unsigned> parse_shard(const std::string& text) {
-  const auto slash = text.find('/');
-  if (slash != std::string::npos) {
-    const auto i = small_number(std::string_view(text).substr(0, slash));
-    const auto n = small_number(std::string_view(text).substr(slash + 1));
-    if (i && n && *i >= 1 && *i <= *n && *n <= kMaxShards) return {*i, *n};
-  }
-  throw UsageError(fmt::format("--shard: takes I/N, two whole numbers with 1 <= I <= N <= {}, got '{}'", kMaxShards,
-                               text));
-}
-
-void restrict_to_changed(std::vector<FileEntry>& files, const Config& config, const std::string& ref) {
-  const auto repo = find_repository_root(config.root);
-  if (!repo) throw UsageError(fmt::format("--changed-since: {} is not inside a git repository", config.root.string()));
-  std::map<fs::path, AddedLines> changed;
+// The library's pipeline, with a progress bar on a terminal and its warnings on stderr.
+PipelineResult lint(LintOptions options) {
+  options.progress = make_progress_bar();
+  PipelineResult run;
   try {
-    changed = changed_since(*repo, ref);
-  } catch (const GitError& e) {
-    throw UsageError(fmt::format("--changed-since {}: {}", ref, e.what()));
+    run = run_pipeline(options);
+  } catch (const RunError& e) {
+    throw UsageError(e.what());
   }
-  std::vector<FileEntry> kept;
-  for (auto& f : files) {
-    std::error_code ec;
-    const fs::path abs = fs::weakly_canonical(fs::absolute(f.filesystem_path), ec);
-    auto it = changed.find(abs);
-    if (it == changed.end()) it = changed.find(fs::absolute(f.filesystem_path).lexically_normal());
-    if (it == changed.end()) continue;
-    f.added_lines = it->second;
-    kept.push_back(std::move(f));
-  }
-  files = std::move(kept);
-}
-
-LintOutcome lint(const LintOptions& opt) {
-  LintOutcome outcome;
-  // Like ruff: without --config, look upwards from the first path given.
-  fs::path start = fs::current_path();
-  if (opt.config.empty() && !opt.paths.empty()) {
-    std::error_code ec;
-    const fs::path first = fs::absolute(opt.paths.front(), ec);
-    start = fs::is_directory(first, ec) ? first : first.parent_path();
-  }
-  outcome.config = load_config(opt.config.empty() ? std::nullopt : std::optional<fs::path>(opt.config), start);
-  outcome.checks = instantiate_checks(outcome.config);
-  if (opt.links_only) {
-    outcome.checks.erase(std::remove_if(outcome.checks.begin(), outcome.checks.end(),
-                                        [](const ActiveCheck& c) {
-                                          return c.check->meta().family() != "links" && c.check->meta().id != kCheckFailedRule;
-                                        }),
-                         outcome.checks.end());
-  }
-  const LinkRuleSeverities link_rules = link_rule_severities(outcome.checks);
-  LinkSettings link_settings = load_link_settings(outcome.config, opt.link_overrides);
-  // A run over part of the archive would make a dip in the report's history.
-  link_settings.record_run = opt.changed_since.empty() && opt.shard.empty();
-  std::future<void> curl_loaded;
-  if (!link_rules.rules.empty() && !opt.offline) curl_loaded = preload_link_engine();
-  std::vector<std::string> paths = opt.paths;
-  if (paths.empty()) {
-    // The archive the config belongs to: its `_posts` if there is one.
-    std::error_code ec;
-    fs::path base = opt.config.empty() ? fs::path(".") : fs::relative(outcome.config.root, fs::current_path(), ec);
-    if (base.empty()) base = ".";
-    paths.push_back(fs::is_directory(base / "_posts", ec) ? (base / "_posts").string() : base.string());
-  }
-  std::vector<std::string> missing;
-  auto files = collect_files(paths, outcome.config, missing);
-  if (!missing.empty()) {
-    std::string list;
-    for (const auto& m : missing) list += (list.empty() ? "" : "\narchive-lint: ") + m + ": no such file or directory";
-    throw UsageError(list);
-  }
-  if (!opt.changed_since.empty()) restrict_to_changed(files, outcome.config, opt.changed_since);
-  if (!opt.shard.empty()) {
-    const auto [index, count] = parse_shard(opt.shard);
-    keep_shard(files, index, count);
-  }
-  std::vector<DocumentLinks> links;
-  outcome.result = run_checks(files, outcome.checks, opt.jobs, link_rules.rules.empty() ? nullptr : &links);
-  for (const auto& w : run_archive_stage(files, outcome.checks, outcome.config, opt.jobs, outcome.result).warnings)
-    std::cerr << "archive-lint: warning: " << w << '\n';
-  if (!link_rules.rules.empty()) {
-    // Reachability: once per run, over the deduplicated links of every file.
-    std::vector<std::string> warnings;
-    const auto started = std::chrono::steady_clock::now();
-    run_link_pass(links, link_settings, link_rules, !opt.offline, outcome.result.diagnostics, warnings,
-                  make_progress_bar(), opt.want_report ? &outcome.report : nullptr);
-    for (const auto& w : warnings) std::cerr << "archive-lint: warning: " << w << '\n';
-    std::sort(outcome.result.diagnostics.begin(), outcome.result.diagnostics.end(), diagnostic_less);
-    assign_fingerprints(outcome.result.diagnostics);
-    outcome.result.stats.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  }
-  if (opt.want_report && outcome.report.generated_at == 0) {
-    // No link to check (or every links/* rule off): an empty report.
-    outcome.report.generated_at = static_cast<std::int64_t>(std::time(nullptr));
-    outcome.report.site_url = link_settings.site_url;
-  }
-  return outcome;
+  for (const auto& w : run.warnings) std::cerr << "archive-lint: warning: " << w << '\n';
+  return run;
 }
 
 std::vector<ReportSpec> parse_reports(const CheckOptions& opt) {
@@ -262,7 +145,7 @@ int run_check(const CheckOptions& opt_in) {
   opt.lint.want_report = !reports.empty();
   const bool findings_replaced = std::any_of(reports.begin(), reports.end(), [](const auto& r) { return r.file.empty(); });
   if (opt.format.empty()) opt.format = "text";
-  LintOutcome outcome = lint(opt.lint);
+  PipelineResult outcome = lint(opt.lint);
   const Config& config = outcome.config;
   std::vector<Diagnostic> diagnostics = std::move(outcome.result.diagnostics);
   std::size_t baselined = 0;
@@ -323,7 +206,7 @@ int run_check(const CheckOptions& opt_in) {
 }
 
 int run_baseline(const LintOptions& lint_opt, const std::string& output) {
-  LintOutcome outcome = lint(lint_opt);
+  PipelineResult outcome = lint(lint_opt);
   const Baseline baseline = Baseline::from(outcome.result.diagnostics);
   write_output_file(output, baseline.serialise());
   std::cerr << fmt::format("archive-lint: wrote {} finding{} to {}\n", baseline.size(), baseline.size() == 1 ? "" : "s",

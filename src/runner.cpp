@@ -313,8 +313,6 @@ RunResult run_checks(const std::vector<FileEntry>& files, const std::vector<Acti
       if (!d.links.empty()) links_out->push_back(std::move(d));
     }
   }
-  std::sort(result.diagnostics.begin(), result.diagnostics.end(), diagnostic_less);
-  assign_fingerprints(result.diagnostics);
   result.stats.files = files.size();
   result.stats.bytes = bytes.load();
   result.stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

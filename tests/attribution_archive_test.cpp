@@ -22,6 +22,7 @@
 #include "archive_lint/attribution.hpp"
 #include "archive_lint/config.hpp"
 #include "archive_lint/io.hpp"
+#include "archive_lint/pipeline.hpp"
 #include "archive_lint/registry.hpp"
 #include "archive_lint/runner.hpp"
 
@@ -38,18 +39,16 @@ struct Run {
   ArchiveStageStats stage;
 };
 
-// The whole `check` pipeline on `paths`, with the config at root/.archive-lint.yml.
-Run run_pipeline(const fs::path& root, const std::vector<std::string>& paths, const std::string& config_text = "extends: news-archive\n") {
+// The library's pipeline, offline, on `paths`, with the config at root/.archive-lint.yml.
+Run run_offline(const fs::path& root, const std::vector<std::string>& paths, const std::string& config_text = "extends: news-archive\n") {
   spit(root / ".archive-lint.yml", config_text);
-  const Config config = load_config(root / ".archive-lint.yml", root);
-  const auto checks = instantiate_checks(config);
-  std::vector<std::string> missing;
-  const auto files = collect_files(paths, config, missing);
-  REQUIRE(missing.empty());
-  Run run;
-  run.result = run_checks(files, checks, 2);
-  run.stage = run_archive_stage(files, checks, config, 2, run.result);
-  return run;
+  PipelineOptions options;
+  options.paths = paths;
+  options.config = (root / ".archive-lint.yml").string();
+  options.jobs = 2;
+  options.offline = true;
+  PipelineResult run = al::run_pipeline(options);
+  return {std::move(run.result), std::move(run.archive)};
 }
 
 std::string describe(const Diagnostic& d) {
@@ -110,7 +109,7 @@ TEST_CASE("attribution, archive and jekyll fixtures get exactly the expected fin
       REQUIRE(find_check(case_name) != nullptr);
       const fs::path root = al::test::scratch_dir("attr-fixture-" + std::string(family) + "-" + entry.path().filename().string());
       fs::copy(entry.path() / "_posts", root / "_posts", fs::copy_options::recursive);
-      const Run run = run_pipeline(root, {(root / "_posts").string()});
+      const Run run = run_offline(root, {(root / "_posts").string()});
       const auto rows = read_rows(entry.path() / "expected.tsv");
       bool own_rule = false;
       for (const auto& r : rows) own_rule |= r.rule == case_name;
@@ -153,7 +152,7 @@ TEST_CASE("attribution messages quote both values", "[attribution]") {
   const fs::path root = al::test::scratch_dir("attr-messages");
   fs::copy(fixtures / "source-mismatch" / "_posts", root / "_posts", fs::copy_options::recursive);
   fs::copy(fixtures / "backlink-mismatch" / "_posts", root / "_posts", fs::copy_options::recursive | fs::copy_options::skip_existing);
-  const Run run = run_pipeline(root, {(root / "_posts").string()});
+  const Run run = run_offline(root, {(root / "_posts").string()});
   bool saw_source = false, saw_back = false;
   for (const auto& d : run.result.diagnostics) {
     if (d.path == "_posts/2022-01-20-other-paper.md" && d.rule_id == "attribution/source-mismatch") {
@@ -177,7 +176,7 @@ TEST_CASE("attribution recall and precision over gen-archive", "[attribution][re
   for (int seed = 1; seed <= 5; ++seed) {
     const fs::path out = al::test::scratch_dir("attr-recall-" + std::to_string(seed));
     const auto manifest = al::test::manifest_by_file(al::test::generate_archive(out, "--posts 2000 --seed " + std::to_string(seed)));
-    const Run run = run_pipeline(out, {(out / "_posts").string()});
+    const Run run = run_offline(out, {(out / "_posts").string()});
     std::map<std::string, std::size_t> hits;
     for (const auto& d : run.result.diagnostics) {
       const bool attribution = d.rule_id.rfind("attribution/", 0) == 0;
@@ -240,7 +239,7 @@ TEST_CASE("pre-commit run on one file finds its duplicate elsewhere in a large a
   REQUIRE(fs::exists(cache));
 
   // Warm: the cache answers for every other post.
-  const Run warm = run_pipeline(root, {added.string()});
+  const Run warm = run_offline(root, {added.string()});
   CHECK(warm.stage.indexed == 2001);
   CHECK(warm.stage.cache_hits == 2000);
   CHECK(warm.stage.parsed == 0);
@@ -248,14 +247,14 @@ TEST_CASE("pre-commit run on one file finds its duplicate elsewhere in a large a
 
   // An edited post is re-read; a corrupt cache is a warning and is rebuilt.
   spit(root / "_posts" / "2021-03-04-post7.md", news_post(7, code_url(1234)));
-  const Run edited = run_pipeline(root, {added.string()});
+  const Run edited = run_offline(root, {added.string()});
   CHECK(edited.stage.parsed == 1);
   std::size_t dup = 0;
   for (const auto& d : edited.result.diagnostics) dup += d.rule_id == "archive/duplicate-post";
   CHECK(dup == 2);  // the post points at both others
 
   spit(cache, "# archive-lint post index v1\ngarbage\twithout\tenough fields\n");
-  const Run rebuilt = run_pipeline(root, {added.string()});
+  const Run rebuilt = run_offline(root, {added.string()});
   REQUIRE(rebuilt.stage.warnings.size() == 1);
   CHECK(rebuilt.stage.warnings[0].find("corrupt") != std::string::npos);
   CHECK(rebuilt.stage.parsed == 2001 - 1);
@@ -271,7 +270,7 @@ TEST_CASE("the index cache is matched to the listing in any order, and kept in l
     spit(root / dir / ("2021-03-04-post" + std::to_string(n) + ".md"), news_post(n, code_url(n)));
   }
   const fs::path given = root / "_posts" / "2021-03-04-post1.md";
-  const Run cold = run_pipeline(root, {given.string()});
+  const Run cold = run_offline(root, {given.string()});
   CHECK(cold.stage.indexed == 60);
   CHECK(cold.stage.parsed == 59);
   const fs::path cache = archive_cache_path(root);
@@ -286,7 +285,7 @@ TEST_CASE("the index cache is matched to the listing in any order, and kept in l
   std::string reversed = lines[0] + "\n";
   for (std::size_t i = lines.size() - 1; i >= 1; --i) reversed += lines[i] + "\n";
   spit(cache, reversed);
-  const Run shuffled = run_pipeline(root, {given.string()});
+  const Run shuffled = run_offline(root, {given.string()});
   CHECK(shuffled.stage.cache_hits == 59);
   CHECK(shuffled.stage.parsed == 0);
   CHECK(shuffled.stage.warnings.empty());
@@ -294,14 +293,14 @@ TEST_CASE("the index cache is matched to the listing in any order, and kept in l
 
   // A warm run with nothing changed leaves the file alone.
   const auto written = fs::last_write_time(cache);
-  const Run warm = run_pipeline(root, {given.string()});
+  const Run warm = run_offline(root, {given.string()});
   CHECK(warm.stage.cache_hits == 59);
   CHECK(fs::last_write_time(cache) == written);
 
   // A removed file drops out; a new one (a duplicate of post 40) is read and found.
   fs::remove(root / "_posts" / "2021-03-04-post7.md");
   spit(root / "_posts" / "2021" / "2021-03-05-new.md", news_post(500, code_url(40)));
-  const Run changed = run_pipeline(root, {given.string(), (root / "_posts" / "2021" / "2021-03-05-new.md").string()});
+  const Run changed = run_offline(root, {given.string(), (root / "_posts" / "2021" / "2021-03-05-new.md").string()});
   CHECK(changed.stage.indexed == 60);
   CHECK(changed.stage.cache_hits == 58);
   CHECK(changed.stage.parsed == 0);  // both new files are given, so parsed by the run itself
@@ -440,7 +439,7 @@ TEST_CASE("permalink collisions follow the configured pattern and time zone", "[
   spit(root / "_posts" / "2022-01-20-same.md", post("2022-01-20 07:30:00 +0800", "a"));
   spit(root / "_posts" / "2022-01-19-same.md", post("2022-01-19 20:00:00 +0800", "b"));
   auto collisions = [&](const std::string& config) {
-    const Run run = run_pipeline(root, {(root / "_posts").string()}, config);
+    const Run run = run_offline(root, {(root / "_posts").string()}, config);
     std::size_t n = 0;
     for (const auto& d : run.result.diagnostics) n += d.rule_id == "archive/permalink-collision";
     return n;

@@ -21,6 +21,7 @@
 #include <sstream>
 
 #include "archive_lint/archive.hpp"
+#include "archive_lint/pipeline.hpp"
 #include "archive_lint/registry.hpp"
 #include "support.hpp"
 
@@ -118,14 +119,15 @@ std::vector<fs::path> case_dirs() {
 std::map<std::string, std::vector<al::Diagnostic>> lint_archive_case(const fs::path& case_dir) {
   TempDir tmp;
   fs::copy(case_dir, tmp.path(), fs::copy_options::recursive);
-  const al::Config config = al::parse_config("extends: news-archive\n", tmp / ".archive-lint.yml");
-  const auto checks = al::instantiate_checks(config);
-  std::vector<std::string> missing;
-  const auto files = al::collect_files({(tmp / "_posts").string()}, config, missing);
-  REQUIRE(missing.empty());
-  al::RunResult result = al::run_checks(files, checks, 1);
-  const auto stage = al::run_archive_stage(files, checks, config, 1, result);
-  CHECK(stage.warnings.empty());
+  al::test::spit(tmp / ".archive-lint.yml", "extends: news-archive\n");
+  al::PipelineOptions options;
+  options.paths = {(tmp / "_posts").string()};
+  options.config = (tmp / ".archive-lint.yml").string();
+  options.jobs = 1;
+  options.offline = true;
+  al::PipelineResult run = al::run_pipeline(options);
+  CHECK(run.warnings.empty());
+  al::RunResult& result = run.result;
   std::map<std::string, std::vector<al::Diagnostic>> out;
   for (auto& d : result.diagnostics) out[d.path].push_back(std::move(d));
   return out;

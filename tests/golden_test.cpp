@@ -15,6 +15,7 @@
 #include <sstream>
 
 #include "archive_lint/formatter.hpp"
+#include "archive_lint/pipeline.hpp"
 #include "archive_lint/registry.hpp"
 #include "archive_lint/version.hpp"
 #include "support.hpp"
@@ -34,6 +35,7 @@ al::Report golden_report() {
   REQUIRE(missing.empty());
   REQUIRE(files.size() == 7);
   al::RunResult result = al::run_checks(files, checks, 1);
+  al::finalise_findings(result.diagnostics);
   al::Report report;
   report.diagnostics = std::move(result.diagnostics);
   report.stats = result.stats;

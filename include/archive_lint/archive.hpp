@@ -122,7 +122,7 @@ struct ArchiveStageStats {
 
 // Builds the index (from result.posts, the cache and the files themselves),
 // runs the archive checks and adds their findings to result.diagnostics
-// (suppressions applied, sorted, fingerprints reassigned).
+// (suppressions applied, line hashes set; finalise_findings() orders them).
 ArchiveStageStats run_archive_stage(const std::vector<FileEntry>& files, const std::vector<ActiveCheck>& checks,
                                     const Config& config, unsigned jobs, RunResult& result);
 

@@ -52,7 +52,7 @@ struct RunStats {
 };
 
 struct RunResult {
-  std::vector<Diagnostic> diagnostics;  // sorted, suppressions applied
+  std::vector<Diagnostic> diagnostics;  // suppressions applied; finalise_findings() orders them
   RunStats stats;
   std::vector<PostRecord> posts;        // filled only when an archive check is enabled
 };
@@ -69,6 +69,7 @@ void check_document(const Document& doc, const std::vector<ActiveCheck>& checks,
 
 // Fills Diagnostic::fingerprint: rule, path, the trimmed source line and the
 // occurrence count of that triple, so edits elsewhere do not change it.
+// Needs the findings in report order: called by finalise_findings() only.
 void assign_fingerprints(std::vector<Diagnostic>& diagnostics);
 
 }  // namespace al

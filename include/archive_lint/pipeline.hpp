@@ -1,0 +1,65 @@
+#pragma once
+// One run of archive-lint, as the library does it: the site (config, checks,
+// file set) -> per-document checks -> archive checks -> the link pass -> one
+// finalisation (order and fingerprints). The CLI parses flags into
+// PipelineOptions and calls run_pipeline; the tests call it too.
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "archive_lint/archive.hpp"
+#include "archive_lint/check.hpp"
+#include "archive_lint/config.hpp"
+#include "archive_lint/link_report.hpp"
+#include "archive_lint/links.hpp"
+#include "archive_lint/runner.hpp"
+
+namespace al {
+
+// A run the options cannot describe (a path that does not exist, a bad
+// --shard, --changed-since outside git): exit code 2 after the message.
+struct RunError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct PipelineOptions {
+  std::vector<std::string> paths;  // empty: the config's _posts, or its root
+  std::string config;              // empty: the nearest .archive-lint.yml above the first path
+  unsigned jobs = 0;               // 0: every core
+  std::string changed_since;       // a git ref: only files changed since its merge base
+  std::string shard;               // "i/n"
+  bool offline = false;            // no network at all
+  bool links_only = false;         // `archive-lint links`: extraction and reachability only
+  bool want_report = false;        // fill PipelineResult::report for --report
+  LinkOverrides link_overrides;
+  LinkProgressFn progress;         // link pass progress, e.g. a bar on a terminal
+};
+
+// The site a run works on: its config, the checks it enables and the files.
+struct Site {
+  Config config;
+  std::vector<ActiveCheck> checks;
+  std::vector<FileEntry> files;
+};
+
+struct PipelineResult {
+  Config config;
+  std::vector<ActiveCheck> checks;
+  RunResult result;                   // every finding, finalised
+  ArchiveStageStats archive;          // the archive stage's index: cache hits, files parsed
+  LinkReportData report;              // with want_report
+  std::vector<std::string> warnings;  // for stderr, in the order they arose
+};
+
+// The stages, in order; run_pipeline calls each once.
+Site load_site(const PipelineOptions& options);
+// Sorted in report order, fingerprints assigned: the one finalisation of a
+// run's findings. The per-file parts (excerpt, suppressions, line hash) are
+// done by each stage while it holds the file's text.
+void finalise_findings(std::vector<Diagnostic>& findings);
+PipelineResult run_pipeline(const PipelineOptions& options);
+
+// "i/n" with 1 <= i <= n <= 100000, else RunError.
+std::pair<unsigned, unsigned> parse_shard(const std::string& text);
+
+}  // namespace al
