@@ -1,112 +1,76 @@
-// The one place where checks are registered. Adding a check: write
-// checks/<family>/<name>.cpp with a make_* factory, declare it and list it here,
-// and add docs/checks/<family>/<name>.md (a test enforces the page).
+// The one place where checks are registered. Adding a check: scripts/add-check
+// FAMILY/NAME writes checks/<family>/<name>.cpp with its make_* factory, its docs
+// page and fixtures, and adds its line to ARCHIVE_LINT_CHECKS below
+// (docs/contributing.md).
 #include "archive_lint/registry.hpp"
 
 #include <algorithm>
 
 namespace al {
+
+// Every check, one line each: X(family_name) for checks/<family>/<name>.cpp's
+// make_<family>_<name>() (scripts/add-check adds the line).
+#define ARCHIVE_LINT_CHECKS(X) \
+  X(io_unreadable) \
+  X(io_empty_file) \
+  X(encoding_invalid_utf8) \
+  X(encoding_nul_byte) \
+  X(front_matter_missing) \
+  X(front_matter_not_at_start) \
+  X(front_matter_unterminated) \
+  X(front_matter_yaml_syntax) \
+  X(front_matter_duplicate_key) \
+  X(front_matter_required_fields) \
+  X(front_matter_field_types) \
+  X(front_matter_date_format) \
+  X(front_matter_date_invalid) \
+  X(front_matter_filename_date) \
+  X(front_matter_filename_skipped) \
+  X(html_unclosed_element) \
+  X(html_stray_end_tag) \
+  X(html_misnested) \
+  X(html_duplicate_attribute) \
+  X(html_unterminated_comment) \
+  X(html_invalid_character_reference) \
+  X(html_tokenizer_error) \
+  X(html_void_end_tag) \
+  X(html_implicitly_closed) \
+  X(html_disallowed_element) \
+  X(html_disallowed_attribute) \
+  X(links_malformed) \
+  X(links_dead) \
+  X(links_forbidden) \
+  X(links_unreachable) \
+  X(links_server_error) \
+  X(links_redirect_loop) \
+  X(links_redirect) \
+  X(links_blocked_address) \
+  X(links_protocol_relative) \
+  X(attribution_marker_missing) \
+  X(attribution_marker_repeated) \
+  X(attribution_marker_position) \
+  X(attribution_source_mismatch) \
+  X(attribution_backlink_mismatch) \
+  X(attribution_source_link_missing) \
+  X(archive_duplicate_post) \
+  X(archive_permalink_collision) \
+  X(archive_singleton_category) \
+  X(jekyll_liquid_syntax) \
+  X(jekyll_future_date) \
+  X(jekyll_front_matter_unreadable) \
+  X(internal_check_failed)
+
 namespace checks {
-std::unique_ptr<Check> make_io_unreadable();
-std::unique_ptr<Check> make_io_empty_file();
-std::unique_ptr<Check> make_encoding_invalid_utf8();
-std::unique_ptr<Check> make_encoding_nul_byte();
-std::unique_ptr<Check> make_front_matter_missing();
-std::unique_ptr<Check> make_front_matter_not_at_start();
-std::unique_ptr<Check> make_front_matter_unterminated();
-std::unique_ptr<Check> make_front_matter_yaml_syntax();
-std::unique_ptr<Check> make_front_matter_duplicate_key();
-std::unique_ptr<Check> make_front_matter_required_fields();
-std::unique_ptr<Check> make_front_matter_field_types();
-std::unique_ptr<Check> make_front_matter_date_format();
-std::unique_ptr<Check> make_front_matter_date_invalid();
-std::unique_ptr<Check> make_front_matter_filename_date();
-std::unique_ptr<Check> make_front_matter_filename_skipped();
-std::unique_ptr<Check> make_html_unclosed_element();
-std::unique_ptr<Check> make_html_stray_end_tag();
-std::unique_ptr<Check> make_html_misnested();
-std::unique_ptr<Check> make_html_duplicate_attribute();
-std::unique_ptr<Check> make_html_unterminated_comment();
-std::unique_ptr<Check> make_html_invalid_character_reference();
-std::unique_ptr<Check> make_html_tokenizer_error();
-std::unique_ptr<Check> make_html_void_end_tag();
-std::unique_ptr<Check> make_html_implicitly_closed();
-std::unique_ptr<Check> make_html_disallowed_element();
-std::unique_ptr<Check> make_html_disallowed_attribute();
-std::unique_ptr<Check> make_links_malformed();
-std::unique_ptr<Check> make_links_dead();
-std::unique_ptr<Check> make_links_forbidden();
-std::unique_ptr<Check> make_links_unreachable();
-std::unique_ptr<Check> make_links_server_error();
-std::unique_ptr<Check> make_links_redirect_loop();
-std::unique_ptr<Check> make_links_redirect();
-std::unique_ptr<Check> make_links_blocked_address();
-std::unique_ptr<Check> make_links_protocol_relative();
-std::unique_ptr<Check> make_attribution_marker_missing();
-std::unique_ptr<Check> make_attribution_marker_repeated();
-std::unique_ptr<Check> make_attribution_marker_position();
-std::unique_ptr<Check> make_attribution_source_mismatch();
-std::unique_ptr<Check> make_attribution_backlink_mismatch();
-std::unique_ptr<Check> make_attribution_source_link_missing();
-std::unique_ptr<Check> make_archive_duplicate_post();
-std::unique_ptr<Check> make_archive_permalink_collision();
-std::unique_ptr<Check> make_archive_singleton_category();
-std::unique_ptr<Check> make_jekyll_liquid_syntax();
-std::unique_ptr<Check> make_jekyll_future_date();
-std::unique_ptr<Check> make_jekyll_front_matter_unreadable();
-std::unique_ptr<Check> make_internal_check_failed();
+#define ARCHIVE_LINT_DECLARE(name) std::unique_ptr<Check> make_##name();
+ARCHIVE_LINT_CHECKS(ARCHIVE_LINT_DECLARE)
+#undef ARCHIVE_LINT_DECLARE
 }  // namespace checks
 
 namespace {
 const CheckFactory kFactories[] = {
-    checks::make_io_unreadable,
-    checks::make_io_empty_file,
-    checks::make_encoding_invalid_utf8,
-    checks::make_encoding_nul_byte,
-    checks::make_front_matter_missing,
-    checks::make_front_matter_not_at_start,
-    checks::make_front_matter_unterminated,
-    checks::make_front_matter_yaml_syntax,
-    checks::make_front_matter_duplicate_key,
-    checks::make_front_matter_required_fields,
-    checks::make_front_matter_field_types,
-    checks::make_front_matter_date_format,
-    checks::make_front_matter_date_invalid,
-    checks::make_front_matter_filename_date,
-    checks::make_front_matter_filename_skipped,
-    checks::make_html_unclosed_element,
-    checks::make_html_stray_end_tag,
-    checks::make_html_misnested,
-    checks::make_html_duplicate_attribute,
-    checks::make_html_unterminated_comment,
-    checks::make_html_invalid_character_reference,
-    checks::make_html_tokenizer_error,
-    checks::make_html_void_end_tag,
-    checks::make_html_implicitly_closed,
-    checks::make_html_disallowed_element,
-    checks::make_html_disallowed_attribute,
-    checks::make_links_malformed,
-    checks::make_links_dead,
-    checks::make_links_forbidden,
-    checks::make_links_unreachable,
-    checks::make_links_server_error,
-    checks::make_links_redirect_loop,
-    checks::make_links_redirect,
-    checks::make_links_blocked_address,
-    checks::make_links_protocol_relative,
-    checks::make_attribution_marker_missing,
-    checks::make_attribution_marker_repeated,
-    checks::make_attribution_marker_position,
-    checks::make_attribution_source_mismatch,
-    checks::make_attribution_backlink_mismatch,
-    checks::make_attribution_source_link_missing,
-    checks::make_archive_duplicate_post,
-    checks::make_archive_permalink_collision,
-    checks::make_archive_singleton_category,
-    checks::make_jekyll_liquid_syntax,
-    checks::make_jekyll_future_date,
-    checks::make_jekyll_front_matter_unreadable,
-    checks::make_internal_check_failed,
+#define ARCHIVE_LINT_FACTORY(name) checks::make_##name,
+    ARCHIVE_LINT_CHECKS(ARCHIVE_LINT_FACTORY)
+#undef ARCHIVE_LINT_FACTORY
 };
 }  // namespace
 
