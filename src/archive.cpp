@@ -175,18 +175,6 @@ struct Listing {
   const char* name(const Listed& l) const { return names.data() + l.rel_offset + l.name_offset; }
 };
 
-bool post_extension(std::string_view name) {
-  const auto dot = name.rfind('.');
-  if (dot == std::string_view::npos) return false;
-  const std::string_view ext = name.substr(dot + 1);
-  for (std::string_view known : {"md", "markdown", "mkdown", "mkd", "html", "htm"}) {
-    if (ext.size() == known.size() &&
-        std::equal(ext.begin(), ext.end(), known.begin(), [](char a, char b) { return (a | 0x20) == b; }))
-      return true;
-  }
-  return false;
-}
-
 // Reads the names under DIR (relative name `rel`) without a stat per file:
 // readdir's d_type tells files from directories on every common file system
 // (entries of unknown type are stat-ed here). Linked directories are not
@@ -217,7 +205,7 @@ void list_names(int dirfd, const std::string& rel, Listing& out, int depth) {
       struct stat st {};
       is_dir = ::fstatat(fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode);
     }
-    const bool is_post = post_extension(name);
+    const bool is_post = is_post_file_name(name);
     if (is_dir) {
       subdirs.emplace_back(name);
       continue;

@@ -1,5 +1,7 @@
 #include "archive_lint/config.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include <set>
@@ -189,10 +191,33 @@ std::vector<std::string> preset_names() {
   return out;
 }
 
+namespace {
+bool equals_ignoring_ascii_case(std::string_view a, std::string_view lower) {
+  return a.size() == lower.size() &&
+         std::equal(a.begin(), a.end(), lower.begin(), [](char x, char y) { return (x >= 'A' && x <= 'Z' ? x | 0x20 : x) == y; });
+}
+}  // namespace
+
+bool is_markdown_extension(std::string_view extension) {
+  return std::any_of(std::begin(kMarkdownExtensions), std::end(kMarkdownExtensions),
+                     [&](std::string_view known) { return equals_ignoring_ascii_case(extension, known); });
+}
+
+bool is_post_file_name(std::string_view name) {
+  const auto dot = name.rfind('.');
+  if (dot == std::string_view::npos) return false;
+  const std::string_view ext = name.substr(dot + 1);
+  return is_markdown_extension(ext) ||
+         std::any_of(std::begin(kHtmlExtensions), std::end(kHtmlExtensions),
+                     [&](std::string_view known) { return equals_ignoring_ascii_case(ext, known); });
+}
+
 Config default_config(const std::filesystem::path& root) {
   Config config;
   config.root = root;
-  config.include = {"**/*.md", "**/*.markdown", "**/*.html", "**/*.htm"};
+  config.include.clear();
+  for (std::string_view ext : kMarkdownExtensions) config.include.push_back("**/*." + std::string(ext));
+  for (std::string_view ext : kHtmlExtensions) config.include.push_back("**/*." + std::string(ext));
   config.exclude = {"**/_site/**", "**/.jekyll-cache/**", "**/node_modules/**", "**/vendor/**", "**/.git/**"};
   return config;
 }

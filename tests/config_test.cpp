@@ -1,6 +1,8 @@
 // Config parsing and file collection, as documented in docs/configuration.md.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include "archive_lint/registry.hpp"
 #include "support.hpp"
 
@@ -15,7 +17,8 @@ TEST_CASE("config: defaults and presets", "[config]") {
   const al::Config plain = parse("");
   CHECK(plain.root == "/project");
   CHECK(plain.preset == "jekyll");
-  CHECK(plain.include == std::vector<std::string>{"**/*.md", "**/*.markdown", "**/*.html", "**/*.htm"});
+  CHECK(plain.include == std::vector<std::string>{"**/*.markdown", "**/*.mkdown", "**/*.mkdn", "**/*.mkd", "**/*.md",
+                                                  "**/*.html", "**/*.htm"});
   CHECK(plain.exclude.size() == 5);
   CHECK(plain.site_url == "https://example.com");
   CHECK(al::instantiate_checks(plain).size() == al::registry().size());  // all on by default
@@ -108,4 +111,22 @@ TEST_CASE("collect_files: include, exclude and explicit files", "[config]") {
   missing.clear();
   config = al::parse_config("include: \"_posts/**/*.md\"\nexclude: []\n", tmp / ".archive-lint.yml");
   CHECK(display({tmp.path().string()}) == std::vector<std::string>{"_posts/a.md", "_posts/old/c.md"});
+}
+
+// One list of post extensions (Jekyll's markdown_ext, plus HTML) for the
+// default include globs, the archive index's listing and permalink output.
+TEST_CASE("config: one list of post file extensions, in any case", "[config]") {
+  for (const char* name : {"2022-01-20-a.md", "a.MD", "a.markdown", "a.mkdown", "a.mkdn", "a.Mkd", "a.html", "a.HTM"}) {
+    INFO(name);
+    CHECK(al::is_post_file_name(name));
+  }
+  for (const char* name : {"a.txt", "a.md~", "md", "a.", "a.mdx", "a.xhtml"}) {
+    INFO(name);
+    CHECK_FALSE(al::is_post_file_name(name));
+  }
+  CHECK(al::is_markdown_extension("MKDN"));
+  CHECK_FALSE(al::is_markdown_extension("html"));
+  const al::Config plain = parse("");
+  for (std::string_view ext : al::kMarkdownExtensions) CHECK(std::count(plain.include.begin(), plain.include.end(), "**/*." + std::string(ext)) == 1);
+  for (std::string_view ext : al::kHtmlExtensions) CHECK(std::count(plain.include.begin(), plain.include.end(), "**/*." + std::string(ext)) == 1);
 }

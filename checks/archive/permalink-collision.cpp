@@ -92,7 +92,7 @@ std::string jekyll_post_url(const PostView& post, const std::string& pattern, st
   });
   const std::string ext = [&] {
     const std::string e = to_lower_ascii(post.extension());
-    return e == ".md" || e == ".markdown" || e == ".mkdown" || e == ".mkd" || e == ".htm" ? std::string(".html") : e;
+    return (e.size() > 1 && is_markdown_extension(std::string_view(e).substr(1))) || e == ".htm" ? std::string(".html") : e;
   }();
   auto two = [](int v) { return fmt::format("{:02}", v); };
   std::vector<std::pair<std::string, std::string>> values = {

@@ -5,6 +5,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <yaml-cpp/yaml.h>
@@ -42,6 +43,14 @@ struct Config {
   YAML::Node links;                   // link-checker settings, read by the link engine
   YAML::Node attribution;             // `attribution:` rules, merged over the preset's (see attribution.hpp)
 };
+
+// The one list of post file extensions (without the dot, matched in any
+// case): Jekyll's default markdown_ext, and the HTML posts it also reads.
+// The default include globs and the archive index are made from it.
+inline constexpr std::string_view kMarkdownExtensions[] = {"markdown", "mkdown", "mkdn", "mkd", "md"};
+inline constexpr std::string_view kHtmlExtensions[] = {"html", "htm"};
+bool is_markdown_extension(std::string_view extension);
+bool is_post_file_name(std::string_view name);
 
 Config default_config(const std::filesystem::path& root);
 
