@@ -289,27 +289,35 @@ std::optional<fs::path> site_root_of(const fs::path& abs) {
 
 }  // namespace
 
-std::string PostRecord::file_name() const {
-  const auto slash = filesystem_path.find_last_of('/');
-  return slash == std::string::npos ? filesystem_path : filesystem_path.substr(slash + 1);
+namespace {
+
+// The post helpers of PostRecord and PostView, on the path and date they hold.
+std::string_view file_name_in(std::string_view path) {
+  const auto slash = path.find_last_of('/');
+  return slash == std::string_view::npos ? path : path.substr(slash + 1);
 }
 
-std::string PostRecord::extension() const {
-  const std::string name = file_name();
+std::string_view extension_of(std::string_view name) {
   const auto dot = name.rfind('.');
-  return dot == std::string::npos ? std::string() : name.substr(dot);
+  return dot == std::string_view::npos ? std::string_view() : name.substr(dot);
 }
 
-std::optional<PostDate> PostRecord::post_date() const {
+// The front-matter date, else the file name's; nullopt when neither is a real date.
+std::optional<PostDate> post_date_of(std::string_view date, std::string_view file_name) {
   if (!date.empty()) {
     if (auto d = read_post_date(date); d && calendar_problem(*d).empty()) return d;
   }
-  const std::string name = file_name();
-  if (name.size() > 10) {
-    if (auto d = read_post_date(std::string_view(name).substr(0, 10)); d && calendar_problem(*d).empty()) return d;
+  if (file_name.size() > 10) {
+    if (auto d = read_post_date(file_name.substr(0, 10)); d && calendar_problem(*d).empty()) return d;
   }
   return std::nullopt;
 }
+
+}  // namespace
+
+std::string PostRecord::file_name() const { return std::string(file_name_in(filesystem_path)); }
+std::string PostRecord::extension() const { return std::string(extension_of(file_name_in(filesystem_path))); }
+std::optional<PostDate> PostRecord::post_date() const { return post_date_of(date, file_name_in(filesystem_path)); }
 
 PostRecord make_post_record(const Document& doc, const fs::path& filesystem_path) {
   PostRecord r;
@@ -356,27 +364,9 @@ PostRecord make_post_record(const Document& doc, const fs::path& filesystem_path
 fs::path archive_cache_path(const fs::path& site_root) { return site_root / ".archive-lint" / "index.tsv"; }
 
 
-std::string_view PostView::file_name() const {
-  const auto slash = rel.find_last_of('/');
-  return slash == std::string_view::npos ? rel : rel.substr(slash + 1);
-}
-
-std::string_view PostView::extension() const {
-  const std::string_view name = file_name();
-  const auto dot = name.rfind('.');
-  return dot == std::string_view::npos ? std::string_view() : name.substr(dot);
-}
-
-std::optional<PostDate> PostView::post_date() const {
-  if (!date.empty()) {
-    if (auto d = read_post_date(date); d && calendar_problem(*d).empty()) return d;
-  }
-  const std::string_view name = file_name();
-  if (name.size() > 10) {
-    if (auto d = read_post_date(name.substr(0, 10)); d && calendar_problem(*d).empty()) return d;
-  }
-  return std::nullopt;
-}
+std::string_view PostView::file_name() const { return file_name_in(rel); }
+std::string_view PostView::extension() const { return extension_of(file_name_in(rel)); }
+std::optional<PostDate> PostView::post_date() const { return post_date_of(date, file_name_in(rel)); }
 
 std::string ArchiveIndex::filesystem_path(std::size_t post) const {
   const PostView& p = posts[post];
