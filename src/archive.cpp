@@ -399,7 +399,7 @@ std::string ArchiveEmitter::where(std::size_t post, std::uint32_t line) const {
 
 bool has_archive_checks(const std::vector<ActiveCheck>& checks) {
   return std::any_of(checks.begin(), checks.end(),
-                     [](const ActiveCheck& c) { return dynamic_cast<const ArchiveCheck*>(c.check.get()) != nullptr; });
+                     [](const ActiveCheck& c) { return c.check->meta().stage == Stage::archive; });
 }
 
 namespace {
@@ -676,7 +676,7 @@ ArchiveStageStats run_archive_stage(const std::vector<FileEntry>& files, const s
   ArchiveStageStats stats;
   std::vector<const ActiveCheck*> archive_checks;
   for (const auto& c : checks) {
-    if (dynamic_cast<const ArchiveCheck*>(c.check.get())) archive_checks.push_back(&c);
+    if (c.check->meta().stage == Stage::archive) archive_checks.push_back(&c);
   }
   if (archive_checks.empty()) return stats;
 
@@ -958,7 +958,8 @@ ArchiveStageStats run_archive_stage(const std::vector<FileEntry>& files, const s
   std::vector<std::vector<PendingFinding>> found(archive_checks.size());
   std::vector<std::string> failures(archive_checks.size());  // a check's exception, in words
   auto run_check = [&](std::size_t k) {
-    const auto& check = dynamic_cast<const ArchiveCheck&>(*archive_checks[k]->check);
+    // Stage::archive is declared only by ArchiveCheck subclasses (tests/registry_test.cpp).
+    const auto& check = static_cast<const ArchiveCheck&>(*archive_checks[k]->check);
     ArchiveEmitter emit(index, check.meta().id, archive_checks[k]->severity, found[k]);
     try {
       check.check_archive(index, emit);

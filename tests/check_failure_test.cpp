@@ -33,8 +33,12 @@ class ThrowingCheck final : public al::Check {
 class ThrowingArchiveCheck final : public al::ArchiveCheck {
  public:
   const al::CheckMeta& meta() const override {
-    static const al::CheckMeta m{"test/archive-throws", "throws", "An archive check that fails, for this test only.",
-                                 al::Severity::warning, {}};
+    static const al::CheckMeta m{.id = "test/archive-throws",
+                                 .summary = "throws",
+                                 .help = "An archive check that fails, for this test only.",
+                                 .default_severity = al::Severity::warning,
+                                 .options = {},
+                                 .stage = al::Stage::archive};
     return m;
   }
   void check_archive(const al::ArchiveIndex&, al::ArchiveEmitter&) const override { throw std::runtime_error("index trouble"); }

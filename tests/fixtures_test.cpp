@@ -143,7 +143,7 @@ std::string describe(const al::Diagnostic& d) {
 TEST_CASE("fixtures: every fixture gets exactly the expected findings", "[fixtures]") {
   const auto cases = case_dirs();
   const auto per_file_checks = std::count_if(al::registry().begin(), al::registry().end(),
-                                             [](const al::RegisteredCheck& c) { return !c.meta.link_pass && !c.meta.reported_by_runner; });
+                                             [](const al::RegisteredCheck& c) { return c.meta.stage == al::Stage::document || c.meta.stage == al::Stage::archive; });
   REQUIRE(cases.size() >= static_cast<std::size_t>(per_file_checks));
   std::size_t files_checked = 0;
   std::size_t bad_files = 0;
@@ -220,8 +220,8 @@ TEST_CASE("fixtures: every registered check has a broken fixture and clean look-
     }
   }
   for (const auto& c : al::registry()) {
-    if (c.meta.link_pass) continue;  // covered against a loopback server in links_engine_test.cpp
-    if (c.meta.reported_by_runner) continue;  // no shipped check fails: check_failure_test.cpp injects one
+    if (c.meta.stage == al::Stage::links) continue;  // covered against a loopback server in links_engine_test.cpp
+    if (c.meta.stage == al::Stage::runner) continue;  // no shipped check fails: check_failure_test.cpp injects one
     INFO("check " << c.meta.id);
     REQUIRE(case_names.count(c.meta.id) == 1);
     const fs::path dir = fixtures_root() / c.meta.id;

@@ -3,6 +3,7 @@
 
 #include <set>
 
+#include "archive_lint/archive.hpp"
 #include "archive_lint/pattern.hpp"
 #include "archive_lint/registry.hpp"
 #include "support.hpp"
@@ -25,6 +26,9 @@ TEST_CASE("registry: ids are unique, sorted and shaped family/name", "[registry]
     // The factory builds a check that describes itself the same way.
     const auto check = all[i].make();
     CHECK(check->meta().id == m.id);
+    // The stage is metadata, and the archive stage relies on it to call check_archive.
+    CHECK((m.stage == al::Stage::archive) == (dynamic_cast<const al::ArchiveCheck*>(check.get()) != nullptr));
+    CHECK((m.stage == al::Stage::links) == (m.family() == "links" && m.id != "links/malformed"));
   }
   CHECK(al::find_check("front-matter/no-such-rule") == nullptr);
   CHECK(al::find_check("front-matter") == nullptr);

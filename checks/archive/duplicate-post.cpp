@@ -29,18 +29,20 @@ class DuplicatePost final : public ArchiveCheck {
  public:
   const CheckMeta& meta() const override {
     static const CheckMeta m{
-        "archive/duplicate-post",
-        "Two posts repost the same article",
-        "An article fetched twice ends up in the archive twice. Two files are duplicates when they have "
-        "the same source URL (the autolink alone on its line; http/https and a trailing slash ignored), "
-        "the same infoCode (the `infoCode=` query parameter of the source URL, else a file-name slug of two "
-        "letters and ten or more digits), or the same title and the same date (the same instant). Both "
-        "files are reported, each pointing at the other, at the source-link line (or the title line for "
-        "a title-and-date match). With only some files given (pre-commit), the rest of the archive is read "
-        "from the index cache and only the given files are reported.",
-        Severity::error,
-        {{"match", "string-list", "[source_url, info_code, title_date]",
-          "what makes two posts duplicates: any of source_url, info_code, title_date"}}};
+        .id = "archive/duplicate-post",
+        .summary = "Two posts repost the same article",
+        .help = "An article fetched twice ends up in the archive twice. Two files are duplicates when they have "
+            "the same source URL (the autolink alone on its line; http/https and a trailing slash ignored), "
+            "the same infoCode (the `infoCode=` query parameter of the source URL, else a file-name slug of two "
+            "letters and ten or more digits), or the same title and the same date (the same instant). Both "
+            "files are reported, each pointing at the other, at the source-link line (or the title line for "
+            "a title-and-date match). With only some files given (pre-commit), the rest of the archive is read "
+            "from the index cache and only the given files are reported.",
+        .default_severity = Severity::error,
+        .options = {{"match", "string-list", "[source_url, info_code, title_date]",
+            "what makes two posts duplicates: any of source_url, info_code, title_date"}},
+        .stage = Stage::archive,
+    };
     return m;
   }
   void configure(const YAML::Node& options) override {

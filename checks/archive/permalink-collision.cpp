@@ -163,19 +163,21 @@ class PermalinkCollision final : public ArchiveCheck {
  public:
   const CheckMeta& meta() const override {
     static const CheckMeta m{
-        "archive/permalink-collision",
-        "Two posts would be written to the same URL",
-        "Jekyll writes each post to the URL its permalink pattern gives, and when two posts get the same "
-        "URL one silently overwrites the other (Jekyll 4 prints only a `Conflict:` warning). The pattern "
-        "is the `permalink` option, else `permalink:` in the site's `_config.yml`, else Jekyll's default "
-        "`date` style `/:categories/:year/:month/:day/:title:output_ext`; a post's own `permalink:` wins. "
-        "`:title` is the file name's slug (or `slug:`), categories are lower-cased, and the date is the "
-        "front-matter date as written unless `utc_offset` names the site's time zone (Jekyll uses the "
-        "build machine's zone or `timezone:`). Both posts are reported, each naming the other, at line 1.",
-        Severity::error,
-        {{"permalink", "string", "(from _config.yml, else date)",
-          "permalink pattern or style (date, pretty, ordinal, weekdate, none)"},
-         {"utc_offset", "string", "(as written)", "the site's UTC offset for :year/:month/:day, e.g. +0800"}}};
+        .id = "archive/permalink-collision",
+        .summary = "Two posts would be written to the same URL",
+        .help = "Jekyll writes each post to the URL its permalink pattern gives, and when two posts get the same "
+            "URL one silently overwrites the other (Jekyll 4 prints only a `Conflict:` warning). The pattern "
+            "is the `permalink` option, else `permalink:` in the site's `_config.yml`, else Jekyll's default "
+            "`date` style `/:categories/:year/:month/:day/:title:output_ext`; a post's own `permalink:` wins. "
+            "`:title` is the file name's slug (or `slug:`), categories are lower-cased, and the date is the "
+            "front-matter date as written unless `utc_offset` names the site's time zone (Jekyll uses the "
+            "build machine's zone or `timezone:`). Both posts are reported, each naming the other, at line 1.",
+        .default_severity = Severity::error,
+        .options = {{"permalink", "string", "(from _config.yml, else date)",
+            "permalink pattern or style (date, pretty, ordinal, weekdate, none)"},
+            {"utc_offset", "string", "(as written)", "the site's UTC offset for :year/:month/:day, e.g. +0800"}},
+        .stage = Stage::archive,
+    };
     return m;
   }
   void configure(const YAML::Node& options) override {

@@ -24,14 +24,16 @@ class SingletonCategory final : public ArchiveCheck {
  public:
   const CheckMeta& meta() const override {
     static const CheckMeta m{
-        "archive/singleton-category",
-        "A category is used by only one post in the archive (a likely typo)",
-        "In an archive where every category collects many posts, a category that appears exactly once is "
-        "usually a misspelt slug (`kejirbao` for `kejiribao`), and its post lands on a page of its own. "
-        "Reported at note level on the `categories` line, with the closest existing category as a "
-        "suggestion. Archives smaller than `min_posts` are not checked: there a single use says nothing.",
-        Severity::note,
-        {{"min_posts", "integer", "20", "check only archives with at least this many posts"}}};
+        .id = "archive/singleton-category",
+        .summary = "A category is used by only one post in the archive (a likely typo)",
+        .help = "In an archive where every category collects many posts, a category that appears exactly once is "
+            "usually a misspelt slug (`kejirbao` for `kejiribao`), and its post lands on a page of its own. "
+            "Reported at note level on the `categories` line, with the closest existing category as a "
+            "suggestion. Archives smaller than `min_posts` are not checked: there a single use says nothing.",
+        .default_severity = Severity::note,
+        .options = {{"min_posts", "integer", "20", "check only archives with at least this many posts"}},
+        .stage = Stage::archive,
+    };
     return m;
   }
   void configure(const YAML::Node& options) override {

@@ -11,13 +11,16 @@ class CheckFailed final : public Check {
  public:
   const CheckMeta& meta() const override {
     static const CheckMeta m{
-        std::string(kCheckFailedRule),
-        "A check failed on this file, so its findings here may be incomplete",
-        "One of archive-lint's checks stopped with an error on this file: a bug in archive-lint, usually met on "
-        "unusual input. Instead of ending the run (and losing every other finding), the failure becomes this finding "
-        "on the file, naming the check and the error in words; the other checks and files are checked as usual. "
-        "Report it with the file. A file that cannot even be parsed gets it too, and no other finding.",
-        Severity::error, {}, true, false, false, true};
+        .id = std::string(kCheckFailedRule),
+        .summary = "A check failed on this file, so its findings here may be incomplete",
+        .help = "One of archive-lint's checks stopped with an error on this file: a bug in archive-lint, usually met on "
+            "unusual input. Instead of ending the run (and losing every other finding), the failure becomes this finding "
+            "on the file, naming the check and the error in words; the other checks and files are checked as usual. "
+            "Report it with the file. A file that cannot even be parsed gets it too, and no other finding.",
+        .default_severity = Severity::error,
+        .options = {},
+        .stage = Stage::runner,
+    };
     return m;
   }
   void check(const Document&, Emitter&) const override {}

@@ -4,10 +4,14 @@ namespace al::checks {
 
 std::unique_ptr<Check> make_links_redirect_loop() {
   static const CheckMeta m{
-      "links/redirect-loop", "A link's redirects loop or exceed links.max_redirects",
-      std::string("Following the Location headers leads back to a URL already visited, or goes on longer than the "
-                  "limit (default 10). No reader reaches the page.") + kNetworkRuleOptionsNote,
-      Severity::error, {}, true, false, true};
+      .id = "links/redirect-loop",
+      .summary = "A link's redirects loop or exceed links.max_redirects",
+      .help = std::string("Following the Location headers leads back to a URL already visited, or goes on longer than the "
+          "limit (default 10). No reader reaches the page.") + kNetworkRuleOptionsNote,
+      .default_severity = Severity::error,
+      .options = {},
+      .stage = Stage::links,
+  };
   return std::make_unique<NetworkRule>(m);
 }
 

@@ -23,6 +23,8 @@ struct OptionSpec {
   std::string description;
 };
 
+enum class Stage { document, archive, links, runner };
+
 struct CheckMeta {
   std::string id;       // family/name
   std::string summary;  // one line
@@ -31,12 +33,12 @@ struct CheckMeta {
   std::vector<OptionSpec> options;
   bool enabled_by_default = true;
   bool fixable = false;
-  // Findings come from the link pass that runs after the per-file checks
-  // (check() is a no-op); tested against a loopback server, not with fixtures.
-  bool link_pass = false;
-  // Findings come from the runner when another check fails (check() is a
-  // no-op); no shipped input triggers them, so tests inject a failing check.
-  bool reported_by_runner = false;
+  // Where the findings come from: a function of one Document (check()), of
+  // the archive index (ArchiveCheck::check_archive), the link pass that runs
+  // after both (check() is a no-op; tested against a loopback server, not with
+  // fixtures), or the runner when another check fails (check() is a no-op; no
+  // shipped input triggers it, so tests inject a failing check).
+  Stage stage = Stage::document;
 
   std::string_view family() const { return std::string_view(id).substr(0, id.find('/')); }
 };

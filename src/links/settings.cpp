@@ -255,7 +255,7 @@ LinkSettings load_link_settings(const Config& config, const LinkOverrides& overr
 LinkRuleSeverities link_rule_severities(const std::vector<ActiveCheck>& checks) {
   LinkRuleSeverities out;
   for (const auto& c : checks) {
-    if (c.check->meta().family() == "links" && c.check->meta().id != "links/malformed")
+    if (c.check->meta().stage == Stage::links)
       out.rules.emplace_back(c.check->meta().id, c.severity);
   }
   if (const ActiveCheck* failed = find_active(checks, kCheckFailedRule); failed && !out.rules.empty())
