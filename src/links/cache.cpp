@@ -17,6 +17,7 @@
 
 #include "archive_lint/io.hpp"
 #include "archive_lint/json.hpp"
+#include "archive_lint/text.hpp"
 #include "archive_lint/json_value.hpp"
 
 namespace al::links {
@@ -230,6 +231,10 @@ std::string LinkCache::serialize(const std::map<std::string, CacheEntry>& entrie
   w.key("version").value(kFormatVersion);
   w.key("entries").begin_object();
   for (const auto& [url, e] : entries) {
+    // JSON holds only UTF-8: a URL with invalid bytes would be written with
+    // U+FFFD, read back as another URL (never found again), and two such URLs
+    // could become one key. It is checked again on every run instead.
+    if (find_invalid_utf8(url)) continue;
     w.key(url).begin_object();
     w.key("outcome").value(to_string(e.outcome));
     w.key("status").value(static_cast<long long>(e.status));
