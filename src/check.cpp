@@ -89,18 +89,11 @@ void Emitter::report_line(std::uint32_t line, std::string message) {
   report(begin, begin + doc_.line_text(line).size(), std::move(message));
 }
 
-namespace {
-std::string where(const YAML::Node& node) {
-  const auto mark = node.Mark();
-  if (mark.is_null() || mark.line < 0) return {};
-  return fmt::format("line {}: ", mark.line + 1);
-}
-}  // namespace
 
 std::string option_string(const YAML::Node& options, const std::string& name, const std::string& fallback) {
   const YAML::Node node = options[name];
   if (!node.IsDefined() || node.IsNull()) return fallback;
-  if (!node.IsScalar()) throw OptionError(fmt::format("{}option '{}' must be a string", where(node), name));
+  if (!node.IsScalar()) throw OptionError(fmt::format("option '{}' must be a string", name), node.Mark());
   return node.Scalar();
 }
 
@@ -109,10 +102,10 @@ std::vector<std::string> option_string_list(const YAML::Node& options, const std
   const YAML::Node node = options[name];
   if (!node.IsDefined() || node.IsNull()) return fallback;
   if (node.IsScalar()) return {node.Scalar()};
-  if (!node.IsSequence()) throw OptionError(fmt::format("{}option '{}' must be a list of strings", where(node), name));
+  if (!node.IsSequence()) throw OptionError(fmt::format("option '{}' must be a list of strings", name), node.Mark());
   std::vector<std::string> out;
   for (const auto& item : node) {
-    if (!item.IsScalar()) throw OptionError(fmt::format("{}option '{}' must be a list of strings", where(item), name));
+    if (!item.IsScalar()) throw OptionError(fmt::format("option '{}' must be a list of strings", name), item.Mark());
     out.push_back(item.Scalar());
   }
   return out;
@@ -123,7 +116,7 @@ bool option_bool(const YAML::Node& options, const std::string& name, bool fallba
   if (!node.IsDefined() || node.IsNull()) return fallback;
   bool value = fallback;
   if (!node.IsScalar() || !YAML::convert<bool>::decode(node, value))
-    throw OptionError(fmt::format("{}option '{}' must be true or false", where(node), name));
+    throw OptionError(fmt::format("option '{}' must be true or false", name), node.Mark());
   return value;
 }
 
@@ -132,7 +125,7 @@ long option_int(const YAML::Node& options, const std::string& name, long fallbac
   if (!node.IsDefined() || node.IsNull()) return fallback;
   long value = fallback;
   if (!node.IsScalar() || !YAML::convert<long>::decode(node, value))
-    throw OptionError(fmt::format("{}option '{}' must be an integer", where(node), name));
+    throw OptionError(fmt::format("option '{}' must be an integer", name), node.Mark());
   return value;
 }
 

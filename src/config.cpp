@@ -13,11 +13,12 @@
 
 namespace al {
 
-std::string yaml_location(const std::string& file, const YAML::Node& node) {
-  const auto mark = node.Mark();
+std::string yaml_location(const std::string& file, const YAML::Mark& mark) {
   if (mark.is_null() || mark.line < 0) return file;
   return fmt::format("{}:{}:{}", file, mark.line + 1, mark.column + 1);
 }
+
+std::string yaml_location(const std::string& file, const YAML::Node& node) { return yaml_location(file, node.Mark()); }
 
 namespace {
 

@@ -76,6 +76,12 @@ const ActiveCheck* find_active(const std::vector<ActiveCheck>& checks, std::stri
   return nullptr;
 }
 
+namespace {
+std::string option_location(const Config& config, const YAML::Mark& mark) {
+  return yaml_location(config.file.empty() ? "<config>" : config.file.string(), mark);
+}
+}  // namespace
+
 std::vector<ActiveCheck> instantiate_checks(const Config& config) {
   std::vector<ActiveCheck> active;
   for (const auto& registered : registry()) {
@@ -94,11 +100,9 @@ std::vector<ActiveCheck> instantiate_checks(const Config& config) {
     try {
       check->configure(options);
     } catch (const OptionError& e) {
-      throw ConfigError(fmt::format("{}: rule '{}': {}", config.file.empty() ? "<config>" : config.file.string(),
-                                    registered.meta.id, e.what()));
+      throw ConfigError(fmt::format("{}: rule '{}': {}", option_location(config, e.mark), registered.meta.id, e.what()));
     } catch (const YAML::Exception& e) {
-      throw ConfigError(fmt::format("{}: rule '{}': {}", config.file.empty() ? "<config>" : config.file.string(),
-                                    registered.meta.id, e.msg));
+      throw ConfigError(fmt::format("{}: rule '{}': {}", option_location(config, e.mark), registered.meta.id, e.msg));
     }
     active.push_back({std::move(check), severity});
   }

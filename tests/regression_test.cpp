@@ -57,10 +57,10 @@ TEST_CASE("regression: a bad option value is reported at its own line", "[regres
       "extends: news-archive\nrules:\n  front-matter/field-types:\n    types: {title: strin}\n"
       "  front-matter/required-fields:\n    fields: [title]\n",
       "/nonexistent/.archive-lint.yml");
-  CHECK_THROWS_WITH(al::instantiate_checks(config), Catch::Contains("line 4: unknown type 'strin'"));
+  CHECK_THROWS_WITH(al::instantiate_checks(config), Catch::Contains(".archive-lint.yml:4:20: rule 'front-matter/field-types': unknown type 'strin'"));
   const al::Config list = al::parse_config(
       "rules:\n\n  front-matter/required-fields:\n    fields: {a: 1}\n", "/nonexistent/.archive-lint.yml");
-  CHECK_THROWS_WITH(al::instantiate_checks(list), Catch::Contains("line 4: option 'fields' must be a list"));
+  CHECK_THROWS_WITH(al::instantiate_checks(list), Catch::Contains(".archive-lint.yml:4:13: rule 'front-matter/required-fields': option 'fields' must be a list"));
 }
 
 TEST_CASE("regression: JSON and SARIF stay valid UTF-8 when a file is not", "[regression][json]") {

@@ -49,14 +49,15 @@ class FieldTypes final : public Check {
       types_ = {{"title", "string"}, {"layout", "string"}, {"categories", "string-or-list"}, {"tags", "string-or-list"}};
       return;
     }
-    if (!types.IsMap()) throw OptionError("option 'types' must map field names to types");
+    if (!types.IsMap()) throw OptionError("option 'types' must map field names to types", types.Mark());
     types_.clear();
     for (auto it = types.begin(); it != types.end(); ++it) {
       const std::string type = it->second.IsScalar() ? it->second.Scalar() : "";
       if (std::find(std::begin(kTypes), std::end(kTypes), type) == std::end(kTypes))
-        throw OptionError(fmt::format("line {}: unknown type '{}' for '{}' (types: string, string-or-list, list, "
+        throw OptionError(fmt::format("unknown type '{}' for '{}' (types: string, string-or-list, list, "
                                       "integer, boolean, map, any)",
-                                      it->second.Mark().line + 1, type, it->first.Scalar()));
+                                      type, it->first.Scalar()),
+                          it->second.Mark());
       types_.emplace_back(it->first.Scalar(), type);
     }
   }

@@ -44,8 +44,13 @@ struct CheckMeta {
 };
 
 // Raised by Check::configure for a bad option value; reported with exit code 2.
+// `at` is the offending value's place in the config, when it has one: the
+// error then reads `file:line:col: rule 'id': message`, like every other
+// config error.
 struct OptionError : std::runtime_error {
-  using std::runtime_error::runtime_error;
+  explicit OptionError(const std::string& message, const YAML::Mark& at = YAML::Mark::null_mark())
+      : std::runtime_error(message), mark(at) {}
+  YAML::Mark mark;
 };
 
 // Collects a check's findings for one document. At most kMaxFindingsPerRule

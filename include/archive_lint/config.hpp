@@ -21,6 +21,7 @@ struct ConfigError : std::runtime_error {
 
 // `file:line:column` of a YAML node, or just `file` when the node has no mark.
 std::string yaml_location(const std::string& file, const YAML::Node& node);
+std::string yaml_location(const std::string& file, const YAML::Mark& mark);
 
 struct RuleSetting {
   std::optional<bool> enabled;
