@@ -63,13 +63,16 @@ class RollingHasher {
     index_ = (index_ + 1) % kBlockSize;
   }
 
+  // Counted by the hash's value, and spelt out only for the wanted lines:
+  // every line of a file is counted, few are wanted.
   void output() {
-    char buf[20];
-    std::snprintf(buf, sizeof buf, "%llx", static_cast<unsigned long long>(hash_));
-    const std::string value = buf;
-    const unsigned count = ++counts_[value];
+    const unsigned count = ++counts_[hash_];
     const auto line = static_cast<std::uint32_t>(line_numbers_[index_]);
-    if (std::binary_search(wanted_.begin(), wanted_.end(), line)) result_[line] = value + ":" + std::to_string(count);
+    if (std::binary_search(wanted_.begin(), wanted_.end(), line)) {
+      char buf[20];
+      std::snprintf(buf, sizeof buf, "%llx", static_cast<unsigned long long>(hash_));
+      result_[line] = std::string(buf) + ":" + std::to_string(count);
+    }
     line_numbers_[index_] = -1;
   }
 
@@ -82,7 +85,7 @@ class RollingHasher {
   std::int64_t line_number_ = 0;
   bool line_start_ = true;
   bool prev_cr_ = false;
-  std::unordered_map<std::string, unsigned> counts_;
+  std::unordered_map<std::uint64_t, unsigned> counts_;
   std::map<std::uint32_t, std::string> result_;
 };
 
