@@ -19,6 +19,7 @@ class RollingHasher {
  public:
   explicit RollingHasher(const std::vector<std::uint32_t>& wanted) : wanted_(wanted.begin(), wanted.end()) {
     std::sort(wanted_.begin(), wanted_.end());
+    wanted_.erase(std::unique(wanted_.begin(), wanted_.end()), wanted_.end());
     first_mod_ = 1;
     for (int i = 0; i < kBlockSize; ++i) first_mod_ *= kMod;  // wraps like a 64-bit Long
     line_numbers_.fill(-1);
@@ -45,6 +46,11 @@ class RollingHasher {
     if (unit == '\n') line_start_ = true;
     update(unit);
   }
+
+  // Every wanted line has its hash: a line's hash and count depend only on
+  // the lines before it, so the rest of the file need not be read.
+  bool complete() const { return result_.size() == wanted_.size(); }
+  std::map<std::uint32_t, std::string> take() { return std::move(result_); }
 
   std::map<std::uint32_t, std::string> finish() {
     feed(kEof);
@@ -125,6 +131,7 @@ std::map<std::uint32_t, std::string> github_line_hashes(std::string_view bytes, 
       hasher.feed(cp);
     }
     i += len;
+    if (hasher.complete()) return hasher.take();
   }
   return hasher.finish();
 }

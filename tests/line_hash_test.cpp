@@ -47,3 +47,19 @@ TEST_CASE("line hash: a real post, and only the wanted lines", "[line-hash]") {
   CHECK(h.at(1) == "9bbaac5a7eb69242:1");
   CHECK(h.at(3) == "89fbde594c6a7f40:1");
 }
+
+// The scan stops once every wanted line has its hash: asking for a line alone
+// or with later ones gives the same value, repeated lines keep their counts.
+TEST_CASE("line hash: stopping after the last wanted line changes nothing", "[line-hash]") {
+  std::string text;
+  for (int i = 0; i < 300; ++i) text += (i % 3 == 0 ? std::string("---") : "line " + std::to_string(i % 7)) + "\n";
+  const auto all = al::github_line_hashes(text, lines(301));
+  REQUIRE(all.size() == 301);
+  for (std::uint32_t line : {1u, 4u, 150u, 299u, 300u, 301u}) {
+    INFO("line " << line);
+    const auto one = al::github_line_hashes(text, {line});
+    REQUIRE(one.size() == 1);
+    CHECK(one.at(line) == all.at(line));
+  }
+  CHECK(all.at(150).substr(all.at(150).find(':')) != ":1");  // the text repeats every 21 lines: counted
+}
