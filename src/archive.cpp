@@ -669,6 +669,432 @@ void report_archive_failures(const ArchiveIndex& index, const std::vector<Active
 
 }  // namespace
 
+namespace {
+
+constexpr std::size_t kParse = static_cast<std::size_t>(-1);  // a listed file with no usable cache entry
+constexpr std::size_t kSkip = kParse - 1;                       // a listed file that is not indexed
+
+// Run posts by site root (index into ArchiveIndex::roots), then by path relative to it.
+using RunPostsByRoot = std::map<std::uint32_t, std::unordered_map<std::string_view, std::size_t>>;
+
+// The run's own posts, parsed by the per-file stage, open the index. Each is
+// registered under its site root, whose listing is matched against them later.
+RunPostsByRoot index_run_posts(ArchiveIndex& index, std::vector<PostRecord>& run_posts) {
+  RunPostsByRoot by_root;
+  std::unordered_set<std::string_view> seen;
+  for (auto& record : run_posts) {
+    const PostRecord& r = index.keep(std::move(record));
+    if (!seen.insert(r.filesystem_path).second) continue;
+    std::uint32_t root_id = 0;
+    std::string_view rel = r.filesystem_path;
+    if (auto root = site_root_of(fs::path(r.filesystem_path))) {
+      const std::string root_str = root->generic_string();
+      auto it = std::find(index.roots.begin(), index.roots.end(), root_str);
+      if (it == index.roots.end()) it = index.roots.insert(index.roots.end(), root_str);
+      root_id = static_cast<std::uint32_t>(it - index.roots.begin());
+      rel = rel.substr(root_str.size() + 1);
+    }
+    by_root[root_id][rel] = index.posts.size();
+    index.posts.push_back(view_of(index, r, root_id, rel));
+    index.reported.push_back(true);
+    index.shown.push_back(r.path);
+  }
+  run_posts.clear();
+  if (index.roots.size() == 2) index.site_root = index.roots[1];
+  return by_root;
+}
+
+enum class CacheRead { missing, read, corrupt };
+
+// Maps the cache file and appends its entries to index.posts. Like every
+// cache: never through a symbolic link, never waiting on a FIFO.
+CacheRead read_index_cache(const fs::path& cache_file, ArchiveIndex& index) {
+  const int fd = ::open(cache_file.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+  struct stat st {};
+  CacheRead state = CacheRead::missing;  // also when unreadable: it is rewritten
+  if (fd >= 0 && ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+    const std::size_t length = static_cast<std::size_t>(st.st_size);
+    void* map = ::mmap(nullptr, length, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+    if (map != MAP_FAILED) {
+      index.hold(std::shared_ptr<const void>(map, [length](const void* p) { ::munmap(const_cast<void*>(p), length); }));
+      const bool ok = parse_index_views(std::string_view(static_cast<const char*>(map), length), index, index.posts);
+      state = ok ? CacheRead::read : CacheRead::corrupt;
+    }
+  }
+  if (fd >= 0) ::close(fd);
+  return state;
+}
+
+// Reads a root's cache into the index and lists and stats its `_posts`.
+// Parsing the cache and reading the directory cost about the same on a large
+// archive, so they run side by side; only the cache reader touches `index`
+// until both are done.
+CacheRead read_cache_and_list(const fs::path& root, ArchiveIndex& index, Listing& listing, unsigned threads) {
+  const fs::path cache_file = archive_cache_path(root);
+  auto list = [&] {
+    const int dirfd = ::open((root / "_posts").c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dirfd >= 0) list_names(dirfd, "_posts", listing, 0);
+  };
+  ListingStatter statter(listing);
+  if (threads <= 1) {
+    const CacheRead state = read_index_cache(cache_file, index);
+    list();
+    statter.run();
+    return state;
+  }
+  // Whichever of the two finishes first starts on the stats; the reader joins
+  // in once the listing is complete.
+  const std::size_t begin = index.posts.size();
+  CacheRead state = CacheRead::missing;
+  std::latch listed(1);
+  std::thread reader([&] {
+    try {
+      state = read_index_cache(cache_file, index);
+    } catch (const std::exception&) {
+      index.posts.resize(begin);  // e.g. out of memory: rebuilt like a corrupt cache
+      state = CacheRead::corrupt;
+    }
+    listed.wait();
+    statter.run();
+  });
+  try {
+    list();
+  } catch (...) {
+    listed.count_down();
+    reader.join();
+    throw;
+  }
+  listed.count_down();
+  statter.run();
+  reader.join();
+  return state;
+}
+
+// The cache entries of one root: index.posts[begin, end).
+struct CacheSpan {
+  std::size_t begin = 0, end = 0;
+  std::size_t size() const { return end - begin; }
+};
+
+struct CacheMatch {
+  std::vector<std::size_t> entry_of;  // per listed file: its cache entry, kParse (none) or kSkip (not indexed)
+  bool reordered = false;             // some entry was found out of listing order
+};
+
+// Matches each listed file with its cache entry. The cache is written in
+// listing order, so a cursor that steps over a few removed files nearly always
+// finds the entry; what it misses (new files, a reordered cache) is looked up
+// afterwards among the entries it did not consume.
+template <typename Skipped>
+CacheMatch match_cache_entries(const Listing& listing, const ArchiveIndex& index, CacheSpan cache, Skipped&& skipped) {
+  constexpr std::size_t kLookahead = 8;
+  CacheMatch match{std::vector<std::size_t>(listing.files.size(), kSkip), false};
+  std::vector<char> consumed(cache.size(), 0);
+  std::vector<std::size_t> unmatched;
+  std::size_t cursor = cache.begin;
+  for (std::size_t i = 0; i < listing.files.size(); ++i) {
+    const Listed& l = listing.files[i];
+    if (!l.ok || skipped(listing.rel(l))) continue;
+    match.entry_of[i] = kParse;
+    for (std::size_t k = cursor; k < cache.end && k <= cursor + kLookahead; ++k) {
+      if (index.posts[k].rel != listing.rel(l)) continue;
+      match.entry_of[i] = k;
+      consumed[k - cache.begin] = 1;
+      cursor = k + 1;
+      break;
+    }
+    if (match.entry_of[i] == kParse) unmatched.push_back(i);
+  }
+  if (unmatched.empty()) return match;
+  std::unordered_map<std::string_view, std::size_t> left;  // cache entries the cursor did not consume
+  for (std::size_t k = cache.begin; k < cache.end; ++k) {
+    if (!consumed[k - cache.begin]) left.emplace(index.posts[k].rel, k);
+  }
+  for (std::size_t i : unmatched) {
+    const auto it = left.find(listing.rel(listing.files[i]));
+    if (it == left.end()) continue;  // a new file
+    match.entry_of[i] = it->second;
+    match.reordered = true;
+  }
+  return match;
+}
+
+// Drops the cache entries not marked live, keeping the rest in place, and
+// returns where each entry went (kSkip for a dropped one).
+std::vector<std::size_t> keep_live_entries(ArchiveIndex& index, CacheSpan cache, const std::vector<char>& live) {
+  std::vector<std::size_t> moved(cache.size(), kSkip);
+  std::size_t kept = cache.begin;
+  for (std::size_t i = cache.begin; i < cache.end; ++i) {
+    if (!live[i - cache.begin]) continue;
+    moved[i - cache.begin] = kept;
+    if (kept != i) index.posts[kept] = index.posts[i];
+    ++kept;
+  }
+  index.posts.resize(kept);
+  index.reported.resize(index.posts.size(), false);
+  return moved;
+}
+
+struct Reconciled {
+  std::vector<std::size_t> post_of;  // per listed file: its post in the index, kParse or kSkip
+  std::size_t cache_hits = 0;        // fresh cache entries kept
+  bool dirty = false;                // the cache no longer describes the listing
+};
+
+// Decides each listed file's post: one of the run (its size and time updated),
+// a fresh cache entry (same size and mtime), or none (kParse). Stale entries
+// leave the index.
+Reconciled reconcile_listing(const Listing& listing, const CacheMatch& match,
+                             const std::unordered_map<std::string_view, std::size_t>& run_posts, ArchiveIndex& index,
+                             CacheSpan cache) {
+  Reconciled out{std::vector<std::size_t>(listing.files.size(), kSkip), 0, match.reordered};
+  std::vector<char> live(cache.size(), 0);
+  std::size_t cache_used = 0;
+  for (std::size_t i = 0; i < listing.files.size(); ++i) {
+    const std::size_t c = match.entry_of[i];
+    if (c == kSkip) continue;
+    const Listed& l = listing.files[i];
+    const bool fresh = c != kParse && index.posts[c].size == l.size && index.posts[c].mtime_ns == l.mtime_ns;
+    if (fresh) ++cache_used;
+    if (const auto it = run_posts.find(listing.rel(l)); it != run_posts.end()) {
+      PostView& v = index.posts[it->second];
+      v.size = l.size;
+      v.mtime_ns = l.mtime_ns;
+      out.dirty = out.dirty || !fresh;
+      out.post_of[i] = it->second;
+    } else if (fresh) {
+      ++out.cache_hits;
+      live[c - cache.begin] = 1;
+      out.post_of[i] = c;
+    } else {
+      out.dirty = true;
+      out.post_of[i] = kParse;
+    }
+  }
+  if (cache_used != cache.size()) out.dirty = true;  // entries for files that are gone
+  const std::vector<std::size_t> moved = keep_live_entries(index, cache, live);
+  for (auto& p : out.post_of) {
+    if (p >= cache.begin && p < cache.end) p = moved[p - cache.begin];
+  }
+  return out;
+}
+
+struct ParsedPosts {
+  std::vector<PostRecord> records;
+  std::vector<std::string> failures;  // per record: why it could not be indexed, or empty
+};
+
+// Indexes the given files in parallel: front matter and links only. A file
+// that fails gets an empty record (the archive checks pass over it) and a reason.
+ParsedPosts parse_posts(const Listing& listing, const std::vector<std::size_t>& files, const std::string& root_str,
+                        unsigned threads) {
+  ParsedPosts out{std::vector<PostRecord>(files.size()), std::vector<std::string>(files.size())};
+  std::atomic<std::size_t> next{0};
+  auto work = [&] {
+    for (std::size_t i; (i = next.fetch_add(1)) < files.size();) {
+      const Listed& l = listing.files[files[i]];
+      const std::string abs = root_str + "/" + std::string(listing.rel(l));
+      ParseOptions options;
+      options.html = false;
+      try {
+        out.records[i] = make_post_record(load_document(abs, std::string(), options), abs);
+      } catch (...) {
+        out.records[i] = PostRecord{};
+        out.records[i].filesystem_path = abs;
+        out.failures[i] = check_failure_message(fmt::format("indexing {} failed", abs), "the archive checks pass over it");
+      }
+      out.records[i].size = l.size;
+      out.records[i].mtime_ns = l.mtime_ns;
+    }
+  };
+  const auto n = static_cast<unsigned>(std::min<std::size_t>(threads, files.size()));
+  std::vector<std::thread> workers;
+  for (unsigned t = 1; t < n; ++t) workers.emplace_back(work);
+  work();
+  for (auto& t : workers) t.join();
+  return out;
+}
+
+// Writes the index cache of a root: its posts in listing order, for the next
+// run's match. A post that failed to index stays out, so the next run tries it
+// again. Returns a warning when it cannot be written.
+std::optional<std::string> write_index_cache(const fs::path& cache_file, const ArchiveIndex& index,
+                                             const std::vector<std::size_t>& post_of, const std::vector<bool>& unindexable) {
+  std::vector<const PostView*> ptrs;
+  ptrs.reserve(post_of.size());
+  for (std::size_t i = 0; i < post_of.size(); ++i) {
+    if (post_of[i] != kSkip && !unindexable[i]) ptrs.push_back(&index.posts[post_of[i]]);
+  }
+  std::error_code ec;
+  fs::create_directories(cache_file.parent_path(), ec);
+  // Like .pytest_cache: the cache directory ignores itself in the archive's git repository.
+  const fs::path ignore = cache_file.parent_path() / ".gitignore";
+  if (!fs::exists(ignore, ec)) {
+    try {
+      write_file_atomic(ignore, "# archive-lint's post index cache; safe to delete\n*\n");
+    } catch (const std::exception&) {
+    }
+  }
+  try {
+    // Rebuilt from the posts whenever it is missing or corrupt, so not worth an fsync.
+    write_file_atomic(cache_file, serialize_views(ptrs), Durability::rebuildable);
+  } catch (const std::exception& e) {
+    return fmt::format("cannot write the index cache: {}", e.what());
+  }
+  return std::nullopt;
+}
+
+// What indexing every site root needs besides the index itself.
+struct IndexingContext {
+  const Config& config;
+  const RunPostsByRoot& run_posts;
+  unsigned threads;
+  PhaseTimer& phase;
+};
+
+// Brings one site root's posts into the index: the run's own, fresh cache
+// entries, and a parse of the rest; rewrites the cache when it changed.
+void index_site_root(ArchiveIndex& index, std::uint32_t root_id, Excluder& excluded, const IndexingContext& ctx,
+                     ArchiveStageStats& stats) {
+  const std::string root_str = index.roots[root_id];
+  const fs::path cache_file = archive_cache_path(fs::path(root_str));
+  Listing listing;
+  CacheSpan cache{index.posts.size(), 0};
+  const CacheRead read = read_cache_and_list(fs::path(root_str), index, listing, ctx.threads);
+  if (read == CacheRead::corrupt) {
+    stats.warnings.push_back(
+        fmt::format("{}: ignoring an unreadable or corrupt index cache; rebuilding it", cache_file.generic_string()));
+  }
+  cache.end = index.posts.size();
+  for (std::size_t i = cache.begin; i < cache.end; ++i) index.posts[i].root = root_id;
+  ctx.phase("read cache, list and stat _posts");
+
+  static const std::unordered_map<std::string_view, std::size_t> kNoRunPosts;
+  const auto run_it = ctx.run_posts.find(root_id);
+  const auto& run_posts = run_it == ctx.run_posts.end() ? kNoRunPosts : run_it->second;
+  const std::string display_prefix = [&] {
+    const std::string abs = root_str + "/";
+    if (abs.compare(0, index.display_root.size(), index.display_root) == 0) return abs.substr(index.display_root.size());
+    return abs;
+  }();
+  // Excluded unless given; the run-post lookup only for the few excluded files.
+  auto skipped = [&](std::string_view rel) {
+    return !ctx.config.exclude.empty() && excluded(display_prefix, rel) && !run_posts.count(rel);
+  };
+  const CacheMatch match = match_cache_entries(listing, index, cache, skipped);
+  Reconciled posts = reconcile_listing(listing, match, run_posts, index, cache);
+  stats.cache_hits += posts.cache_hits;
+  ctx.phase("match cache");
+
+  std::vector<std::size_t> to_parse;
+  for (std::size_t i = 0; i < posts.post_of.size(); ++i) {
+    if (posts.post_of[i] == kParse) to_parse.push_back(i);
+  }
+  std::vector<bool> unindexable(posts.post_of.size(), false);  // by listing position
+  if (!to_parse.empty()) {
+    ParsedPosts parsed = parse_posts(listing, to_parse, root_str, ctx.threads);
+    stats.parsed += parsed.records.size();
+    for (std::size_t k = 0; k < parsed.records.size(); ++k) {
+      if (!parsed.failures[k].empty()) {
+        unindexable[to_parse[k]] = true;
+        stats.warnings.push_back(std::move(parsed.failures[k]));
+      }
+      const PostRecord& r = index.keep(std::move(parsed.records[k]));
+      posts.post_of[to_parse[k]] = index.posts.size();
+      index.posts.push_back(view_of(index, r, root_id, std::string_view(r.filesystem_path).substr(root_str.size() + 1)));
+      index.reported.push_back(false);
+    }
+    ctx.phase("parse uncached posts");
+  }
+  if (read != CacheRead::read || posts.dirty) {
+    if (auto warning = write_index_cache(cache_file, index, posts.post_of, unindexable)) stats.warnings.push_back(*warning);
+    ctx.phase("write cache");
+  }
+}
+
+struct ArchiveCheckOutcome {
+  std::vector<std::vector<PendingFinding>> found;  // per check, in registry order
+  std::vector<std::string> failures;               // per check: its exception, in words, or empty
+};
+
+// The checks only read the index, so they run side by side on a large
+// archive; their findings stay per check, so the output does not depend on timing.
+ArchiveCheckOutcome run_archive_checks(const ArchiveIndex& index, const std::vector<const ActiveCheck*>& checks,
+                                       unsigned threads, PhaseTimer& phase) {
+  ArchiveCheckOutcome out{std::vector<std::vector<PendingFinding>>(checks.size()), std::vector<std::string>(checks.size())};
+  auto run_check = [&](std::size_t k) {
+    // Stage::archive is declared only by ArchiveCheck subclasses (tests/registry_test.cpp).
+    const auto& check = static_cast<const ArchiveCheck&>(*checks[k]->check);
+    ArchiveEmitter emit(index, check.meta().id, checks[k]->severity, out.found[k]);
+    try {
+      check.check_archive(index, emit);
+    } catch (...) {
+      out.failures[k] = check_failure_message(
+          fmt::format("archive check {} failed while it compared the archive's posts (reported on the run's first post)",
+                      check.meta().id),
+          "its findings may be incomplete, the other checks ran");
+    }
+  };
+  if (threads <= 1 || checks.size() <= 1 || index.posts.size() < 1000) {
+    for (std::size_t k = 0; k < checks.size(); ++k) {
+      run_check(k);
+      phase(checks[k]->check->meta().id.c_str());
+    }
+    return out;
+  }
+  std::atomic<std::size_t> next{0};
+  std::exception_ptr failure;
+  std::mutex failure_mutex;
+  auto work = [&] {
+    for (std::size_t k; (k = next.fetch_add(1)) < checks.size();) {
+      try {
+        run_check(k);
+      } catch (...) {
+        const std::lock_guard<std::mutex> lock(failure_mutex);
+        if (!failure) failure = std::current_exception();
+      }
+    }
+  };
+  std::thread other(work);
+  work();
+  other.join();
+  if (failure) std::rethrow_exception(failure);
+  phase("archive checks (2 threads)");
+  return out;
+}
+
+// Turns pending findings into Diagnostics against each file's text: the whole
+// (trimmed) line, line hashes set, the file's suppressions honoured.
+std::vector<Diagnostic> materialise_findings(const ArchiveIndex& index, std::vector<PendingFinding> pending) {
+  std::vector<Diagnostic> diagnostics;
+  std::stable_sort(pending.begin(), pending.end(),
+                   [](const PendingFinding& a, const PendingFinding& b) { return a.post < b.post; });
+  for (std::size_t i = 0; i < pending.size();) {
+    const std::size_t post = pending[i].post;
+    ParseOptions options;
+    options.html = false;
+    const Document doc = load_document(index.filesystem_path(post), index.display_path(post), options);
+    const auto last_line = static_cast<std::uint32_t>(std::max<std::size_t>(1, doc.lines.line_count()));
+    for (; i < pending.size() && pending[i].post == post; ++i) {
+      const auto& f = pending[i];
+      std::vector<Diagnostic> out;
+      Emitter emit(doc, f.rule_id, f.severity, out);
+      const std::uint32_t line = std::min<std::uint32_t>(std::max<std::uint32_t>(1, f.line), last_line);
+      const std::string_view text = doc.line_text(line);
+      const std::size_t start = doc.lines.line_start(line);
+      const std::size_t lead = text.find_first_not_of(" \t");
+      emit.report(start + (lead == std::string_view::npos ? 0 : lead), start + text.size(), f.message);
+      if (doc.readable) set_line_hashes(doc.bytes, out);
+      for (auto& d : out) {
+        if (!doc.suppressions.covers(d.rule_id, d.start.line)) diagnostics.push_back(std::move(d));
+      }
+    }
+  }
+  return diagnostics;
+}
+
+}  // namespace
+
 ArchiveStageStats run_archive_stage(const std::vector<FileEntry>& files, const std::vector<ActiveCheck>& checks,
                                     const Config& config, unsigned jobs, RunResult& result) {
   (void)files;
@@ -684,347 +1110,21 @@ ArchiveStageStats run_archive_stage(const std::vector<FileEntry>& files, const s
   index.display_root = normal_absolute(config.root).generic_string();
   if (!index.display_root.empty() && index.display_root.back() != '/') index.display_root.push_back('/');
   index.roots.push_back("");  // files outside any `_posts`: rel is the absolute path
-
-  // The run's own posts, parsed by the per-file stage.
-  std::map<std::uint32_t, std::unordered_map<std::string_view, std::size_t>> run_by_rel;
-  std::unordered_set<std::string_view> seen;
-  for (auto& record : result.posts) {
-    const PostRecord& r = index.keep(std::move(record));
-    if (!seen.insert(r.filesystem_path).second) continue;
-    std::uint32_t root_id = 0;
-    std::string_view rel = r.filesystem_path;
-    if (auto root = site_root_of(fs::path(r.filesystem_path))) {
-      const std::string root_str = root->generic_string();
-      auto it = std::find(index.roots.begin(), index.roots.end(), root_str);
-      if (it == index.roots.end()) it = index.roots.insert(index.roots.end(), root_str);
-      root_id = static_cast<std::uint32_t>(it - index.roots.begin());
-      rel = rel.substr(root_str.size() + 1);
-    }
-    run_by_rel[root_id][rel] = index.posts.size();
-    index.posts.push_back(view_of(index, r, root_id, rel));
-    index.reported.push_back(true);
-    index.shown.push_back(r.path);
-  }
-  result.posts.clear();
-  if (index.roots.size() == 2) index.site_root = index.roots[1];
+  const RunPostsByRoot run_posts = index_run_posts(index, result.posts);
   phase("run records");
 
   Excluder excluded(config.exclude);
   const unsigned threads = jobs == 0 ? std::max(1u, std::thread::hardware_concurrency()) : jobs;
-  for (std::uint32_t root_id = 1; root_id < index.roots.size(); ++root_id) {
-    const std::string root_str = index.roots[root_id];
-    const fs::path root(root_str);
-    const fs::path cache_file = archive_cache_path(root);
-    bool dirty = false;
-    const std::size_t begin = index.posts.size();
-
-    // Parsing the cache and reading the directory cost about the same on a
-    // large archive, so they run side by side; only the cache reader touches
-    // `index` until both are done.
-    bool cache_corrupt = false;
-    auto read_cache = [&] {
-      // Like every cache: never through a symbolic link, never waiting on a FIFO.
-      const int fd = ::open(cache_file.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
-      struct stat st {};
-      if (fd < 0 || ::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0) {
-        dirty = true;  // no cache yet (or unreadable: rewritten below)
-      } else {
-        const std::size_t length = static_cast<std::size_t>(st.st_size);
-        void* map = ::mmap(nullptr, length, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
-        if (map == MAP_FAILED) {
-          dirty = true;
-        } else {
-          index.hold(std::shared_ptr<const void>(map, [length](const void* p) { ::munmap(const_cast<void*>(p), length); }));
-          if (!parse_index_views(std::string_view(static_cast<const char*>(map), length), index, index.posts)) cache_corrupt = dirty = true;
-        }
-      }
-      if (fd >= 0) ::close(fd);
-    };
-    Listing listing;
-    auto list = [&] {
-      const int dirfd = ::open((root / "_posts").c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-      if (dirfd >= 0) list_names(dirfd, "_posts", listing, 0);
-    };
-    ListingStatter statter(listing);
-    if (threads > 1) {
-      // Whichever of the two finishes first starts on the stats; the reader
-      // joins in once the listing is complete.
-      std::latch listed(1);
-      std::thread reader([&] {
-        try {
-          read_cache();
-        } catch (const std::exception&) {
-          index.posts.resize(begin);  // e.g. out of memory: rebuilt like a corrupt cache
-          cache_corrupt = dirty = true;
-        }
-        listed.wait();
-        statter.run();
-      });
-      try {
-        list();
-      } catch (...) {
-        listed.count_down();
-        reader.join();
-        throw;
-      }
-      listed.count_down();
-      statter.run();
-      reader.join();
-    } else {
-      read_cache();
-      list();
-      statter.run();
-    }
-    if (cache_corrupt) {
-      stats.warnings.push_back(
-          fmt::format("{}: ignoring an unreadable or corrupt index cache; rebuilding it", cache_file.generic_string()));
-    }
-    const std::size_t end = index.posts.size();
-    for (std::size_t i = begin; i < end; ++i) index.posts[i].root = root_id;
-    phase("read cache, list and stat _posts");
-
-    // Match each listed file with the post that describes it: one of the run,
-    // a fresh cache entry, or none (parse it). The cache is written in listing
-    // order, so a cursor that steps over a few removed files nearly always finds
-    // the entry; what it misses (new files, a reordered cache) is looked up
-    // afterwards among the entries it did not consume.
-    constexpr std::size_t kParse = static_cast<std::size_t>(-1), kSkip = kParse - 1;
-    constexpr std::size_t kLookahead = 8;
-    const auto& run_posts = run_by_rel[root_id];
-    const std::string display_prefix = [&] {
-      const std::string abs = root_str + "/";
-      if (abs.compare(0, index.display_root.size(), index.display_root) == 0) return abs.substr(index.display_root.size());
-      return abs;
-    }();
-    std::vector<std::size_t> cached_at(listing.files.size(), kSkip);  // cache entry, kParse (none found) or kSkip
-    std::vector<char> consumed(end - begin, 0);
-    std::vector<std::size_t> unmatched;
-    std::size_t cursor = begin;
-    for (std::size_t i = 0; i < listing.files.size(); ++i) {
-      const Listed& l = listing.files[i];
-      if (!l.ok) continue;
-      const std::string_view rel = listing.rel(l);
-      // Excluded unless given; the run-post lookup only for the few excluded files.
-      if (!config.exclude.empty() && excluded(display_prefix, rel) && !run_posts.count(rel)) continue;
-      cached_at[i] = kParse;
-      for (std::size_t k = cursor; k < end && k <= cursor + kLookahead; ++k) {
-        if (index.posts[k].rel != rel) continue;
-        cached_at[i] = k;
-        consumed[k - begin] = 1;
-        cursor = k + 1;
-        break;
-      }
-      if (cached_at[i] == kParse) unmatched.push_back(i);
-    }
-    bool reordered = false;
-    if (!unmatched.empty()) {
-      std::unordered_map<std::string_view, std::size_t> left;  // cache entries the cursor did not consume
-      for (std::size_t k = begin; k < end; ++k) {
-        if (!consumed[k - begin]) left.emplace(index.posts[k].rel, k);
-      }
-      for (std::size_t i : unmatched) {
-        const auto it = left.find(listing.rel(listing.files[i]));
-        if (it == left.end()) continue;  // a new file
-        cached_at[i] = it->second;
-        reordered = true;
-      }
-    }
-
-    std::vector<std::size_t> post_of(listing.files.size(), kSkip);
-    std::vector<char> live(end - begin, 0);
-    std::size_t cache_used = 0;
-    for (std::size_t i = 0; i < listing.files.size(); ++i) {
-      const std::size_t c = cached_at[i];
-      if (c == kSkip) continue;
-      const Listed& l = listing.files[i];
-      const bool fresh = c != kParse && index.posts[c].size == l.size && index.posts[c].mtime_ns == l.mtime_ns;
-      if (!run_posts.empty()) {
-        if (auto it = run_posts.find(listing.rel(l)); it != run_posts.end()) {
-          PostView& v = index.posts[it->second];
-          v.size = l.size;
-          v.mtime_ns = l.mtime_ns;
-          if (fresh) ++cache_used;
-          else dirty = true;
-          post_of[i] = it->second;
-          continue;
-        }
-      }
-      if (fresh) {
-        ++cache_used;
-        ++stats.cache_hits;
-        live[c - begin] = 1;
-        post_of[i] = c;
-        continue;
-      }
-      dirty = true;
-      post_of[i] = kParse;
-    }
-    if (cache_used != end - begin || reordered) dirty = true;  // entries for files that are gone, or out of order
-    // Keep the fresh cache entries, in place.
-    std::vector<std::size_t> moved(end - begin, kSkip);
-    std::size_t kept = begin;
-    for (std::size_t i = begin; i < end; ++i) {
-      if (!live[i - begin]) continue;
-      moved[i - begin] = kept;
-      if (kept != i) index.posts[kept] = index.posts[i];
-      ++kept;
-    }
-    index.posts.resize(kept);
-    for (auto& p : post_of) {
-      if (p >= begin && p < end) p = moved[p - begin];
-    }
-    index.reported.resize(index.posts.size(), false);
-    phase("match cache");
-
-    // Index what the cache could not answer, in parallel; front matter and links only.
-    std::vector<std::size_t> to_parse;
-    for (std::size_t i = 0; i < post_of.size(); ++i) {
-      if (post_of[i] == kParse) to_parse.push_back(i);
-    }
-    std::vector<bool> unindexable(post_of.size(), false);  // by listing position
-    if (!to_parse.empty()) {
-      std::vector<PostRecord> parsed(to_parse.size());
-      std::vector<std::string> failed(to_parse.size());  // why a post could not be indexed
-      std::atomic<std::size_t> next{0};
-      auto work = [&] {
-        for (;;) {
-          const std::size_t i = next.fetch_add(1);
-          if (i >= to_parse.size()) break;
-          const Listed& l = listing.files[to_parse[i]];
-          const std::string abs = root_str + "/" + std::string(listing.rel(l));
-          ParseOptions options;
-          options.html = false;
-          try {
-            parsed[i] = make_post_record(load_document(abs, std::string(), options), abs);
-          } catch (...) {
-            parsed[i] = PostRecord{};  // indexed without front matter: the archive checks pass over it
-            parsed[i].filesystem_path = abs;
-            failed[i] = check_failure_message(fmt::format("indexing {} failed", abs), "the archive checks pass over it");
-          }
-          parsed[i].size = l.size;
-          parsed[i].mtime_ns = l.mtime_ns;
-        }
-      };
-      const auto n = static_cast<unsigned>(std::min<std::size_t>(threads, to_parse.size()));
-      std::vector<std::thread> workers;
-      for (unsigned t = 1; t < n; ++t) workers.emplace_back(work);
-      work();
-      for (auto& t : workers) t.join();
-      for (std::size_t k = 0; k < failed.size(); ++k) {
-        if (failed[k].empty()) continue;
-        unindexable[to_parse[k]] = true;
-        stats.warnings.push_back(std::move(failed[k]));
-      }
-      stats.parsed += parsed.size();
-      for (std::size_t k = 0; k < parsed.size(); ++k) {
-        const PostRecord& r = index.keep(std::move(parsed[k]));
-        post_of[to_parse[k]] = index.posts.size();
-        index.posts.push_back(view_of(index, r, root_id, std::string_view(r.filesystem_path).substr(root_str.size() + 1)));
-        index.reported.push_back(false);
-      }
-      phase("parse uncached posts");
-    }
-    if (dirty) {
-      std::vector<const PostView*> ptrs;  // in listing order, for the next run's match
-      ptrs.reserve(post_of.size());
-      for (std::size_t i = 0; i < post_of.size(); ++i) {
-        // A post that failed to index stays out, so the next run tries it again.
-        if (post_of[i] != kSkip && !unindexable[i]) ptrs.push_back(&index.posts[post_of[i]]);
-      }
-      std::error_code ec;
-      fs::create_directories(cache_file.parent_path(), ec);
-      // Like .pytest_cache: the cache directory ignores itself in the archive's git repository.
-      const fs::path ignore = cache_file.parent_path() / ".gitignore";
-      if (!fs::exists(ignore, ec)) {
-        try {
-          write_file_atomic(ignore, "# archive-lint's post index cache; safe to delete\n*\n");
-        } catch (const std::exception&) {
-        }
-      }
-      try {
-        // Rebuilt from the posts whenever it is missing or corrupt, so not worth an fsync.
-        write_file_atomic(cache_file, serialize_views(ptrs), Durability::rebuildable);
-      } catch (const std::exception& e) {
-        stats.warnings.push_back(fmt::format("cannot write the index cache: {}", e.what()));
-      }
-      phase("write cache");
-    }
-  }
+  const IndexingContext ctx{config, run_posts, threads, phase};
+  for (std::uint32_t root_id = 1; root_id < index.roots.size(); ++root_id) index_site_root(index, root_id, excluded, ctx, stats);
   index.shown.resize(index.posts.size());
   stats.indexed = index.posts.size();
 
-  // The checks only read the index, so they run side by side; their findings
-  // are joined in registry order, so the output does not depend on timing.
-  std::vector<std::vector<PendingFinding>> found(archive_checks.size());
-  std::vector<std::string> failures(archive_checks.size());  // a check's exception, in words
-  auto run_check = [&](std::size_t k) {
-    // Stage::archive is declared only by ArchiveCheck subclasses (tests/registry_test.cpp).
-    const auto& check = static_cast<const ArchiveCheck&>(*archive_checks[k]->check);
-    ArchiveEmitter emit(index, check.meta().id, archive_checks[k]->severity, found[k]);
-    try {
-      check.check_archive(index, emit);
-    } catch (...) {
-      failures[k] = check_failure_message(
-          fmt::format("archive check {} failed while it compared the archive's posts (reported on the run's first post)",
-                      check.meta().id),
-          "its findings may be incomplete, the other checks ran");
-    }
-  };
-  if (threads > 1 && archive_checks.size() > 1 && index.posts.size() >= 1000) {
-    std::atomic<std::size_t> next{0};
-    std::exception_ptr failure;
-    std::mutex failure_mutex;
-    auto work = [&] {
-      for (std::size_t k; (k = next.fetch_add(1)) < archive_checks.size();) {
-        try {
-          run_check(k);
-        } catch (...) {
-          const std::lock_guard<std::mutex> lock(failure_mutex);
-          if (!failure) failure = std::current_exception();
-        }
-      }
-    };
-    std::thread other(work);
-    work();
-    other.join();
-    if (failure) std::rethrow_exception(failure);
-    phase("archive checks (2 threads)");
-  } else {
-    for (std::size_t k = 0; k < archive_checks.size(); ++k) {
-      run_check(k);
-      phase(archive_checks[k]->check->meta().id.c_str());
-    }
-  }
-  report_archive_failures(index, checks, failures, found, stats.warnings);
+  ArchiveCheckOutcome outcome = run_archive_checks(index, archive_checks, threads, phase);
+  report_archive_failures(index, checks, outcome.failures, outcome.found, stats.warnings);
   std::vector<PendingFinding> pending;
-  for (auto& f : found) std::move(f.begin(), f.end(), std::back_inserter(pending));
-  if (!pending.empty()) {
-    // Materialise findings against each file's text, honouring its suppressions.
-    std::stable_sort(pending.begin(), pending.end(),
-                     [](const PendingFinding& a, const PendingFinding& b) { return a.post < b.post; });
-    std::size_t i = 0;
-    while (i < pending.size()) {
-      const std::size_t post = pending[i].post;
-      ParseOptions options;
-      options.html = false;
-      const Document doc = load_document(index.filesystem_path(post), index.display_path(post), options);
-      for (; i < pending.size() && pending[i].post == post; ++i) {
-        const auto& f = pending[i];
-        std::vector<Diagnostic> out;
-        Emitter emit(doc, f.rule_id, f.severity, out);
-        const std::uint32_t line = std::min<std::uint32_t>(std::max<std::uint32_t>(1, f.line),
-                                                           static_cast<std::uint32_t>(std::max<std::size_t>(1, doc.lines.line_count())));
-        const std::string_view text = doc.line_text(line);
-        const std::size_t start = doc.lines.line_start(line);
-        const std::size_t lead = text.find_first_not_of(" \t");
-        emit.report(start + (lead == std::string_view::npos ? 0 : lead), start + text.size(), f.message);
-        if (doc.readable) set_line_hashes(doc.bytes, out);
-        for (auto& d : out) {
-          if (!doc.suppressions.covers(d.rule_id, d.start.line)) result.diagnostics.push_back(std::move(d));
-        }
-      }
-    }
-  }
+  for (auto& f : outcome.found) std::move(f.begin(), f.end(), std::back_inserter(pending));
+  for (auto& d : materialise_findings(index, std::move(pending))) result.diagnostics.push_back(std::move(d));
   phase("materialise findings");
   return stats;
 }

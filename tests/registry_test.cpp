@@ -6,6 +6,7 @@
 #include "archive_lint/archive.hpp"
 #include "archive_lint/pattern.hpp"
 #include "archive_lint/registry.hpp"
+#include "links/engine.hpp"
 #include "support.hpp"
 
 using namespace al::test;
@@ -32,6 +33,24 @@ TEST_CASE("registry: ids are unique, sorted and shaped family/name", "[registry]
   }
   CHECK(al::find_check("front-matter/no-such-rule") == nullptr);
   CHECK(al::find_check("front-matter") == nullptr);
+}
+
+TEST_CASE("registry: every link engine outcome but ok is reported by a registered link rule", "[registry][links]") {
+  using al::links::Outcome;
+  std::set<std::string> rules;
+  for (const Outcome o : {Outcome::ok, Outcome::redirect, Outcome::dead, Outcome::forbidden, Outcome::unreachable,
+                          Outcome::server_error, Outcome::redirect_loop, Outcome::blocked}) {
+    const std::string_view rule = al::links::rule_for(o);
+    INFO(al::links::to_string(o));
+    if (o == Outcome::ok) {
+      CHECK(rule.empty());
+      continue;
+    }
+    const al::RegisteredCheck* check = al::find_check(rule);
+    REQUIRE(check != nullptr);
+    CHECK(check->meta.stage == al::Stage::links);
+    CHECK(rules.insert(std::string(rule)).second);  // one rule per outcome
+  }
 }
 
 TEST_CASE("registry: every check has a summary, help and described options", "[registry]") {

@@ -23,6 +23,8 @@ enum class Outcome : std::uint8_t {
 std::string_view to_string(Outcome outcome);
 bool parse_outcome(std::string_view text, Outcome& out);
 inline bool is_alive(Outcome o) { return o == Outcome::ok || o == Outcome::redirect; }
+// The links/* rule that reports an outcome (empty for ok); in checks/links/outcome-rules.cpp.
+std::string_view rule_for(Outcome outcome);
 
 struct CheckResult {
   Outcome outcome = Outcome::unreachable;

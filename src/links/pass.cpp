@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <ctime>
+#include <functional>
 #include <map>
 #include <unordered_map>
 
@@ -50,20 +51,6 @@ bool collect_document_links(const Document& doc, const std::string& filesystem_p
 
 namespace {
 
-std::string_view rule_for(Outcome o) {
-  switch (o) {
-    case Outcome::redirect: return "links/redirect";
-    case Outcome::dead: return "links/dead";
-    case Outcome::forbidden: return "links/forbidden";
-    case Outcome::unreachable: return "links/unreachable";
-    case Outcome::server_error: return "links/server-error";
-    case Outcome::redirect_loop: return "links/redirect-loop";
-    case Outcome::blocked: return "links/blocked-address";
-    case Outcome::ok: break;
-  }
-  return {};
-}
-
 struct Resolved {
   std::vector<std::string> candidates;  // URLs to fetch; alive if any is
   std::optional<std::string> local_file;
@@ -76,29 +63,17 @@ struct Pending {
   Diagnostic diagnostic;
 };
 
-}  // namespace
+// The pass's findings, kept until their source lines are read at the end.
+class FindingSink {
+ public:
+  FindingSink(const std::vector<DocumentLinks>& docs, const LinkRuleSeverities& severities)
+      : docs_(docs), severities_(severities) {}
 
-LinkPassStats run_link_pass(const std::vector<DocumentLinks>& docs, const LinkSettings& settings,
-                            const LinkRuleSeverities& severities, bool network, std::vector<Diagnostic>& out,
-                            std::vector<std::string>& warnings, const LinkProgressFn& progress,
-                            LinkReportData* report) {
-  LinkPassStats stats;
-  using Clock = std::chrono::steady_clock;
-  const auto began = Clock::now();
-  Clock::time_point resolved_at, cache_loaded_at, findings_at, saved_at;
-  links::EngineStats engine;
-  Url site;
-  std::string error;
-  if (!links::parse_http_url(settings.site_url, site, error)) {
-    warnings.push_back(fmt::format("site.url '{}' is not usable ({}); links not checked", settings.site_url, error));
-    return stats;
-  }
-  std::vector<Pending> pending;
-  auto add = [&](std::size_t d, std::size_t l, std::string_view rule, std::string message,
-                 std::optional<Fix> fix = {}) -> bool {
-    const Severity* sev = severities.find(rule);
+  // False when the rule is off or suppressed at the link's line.
+  bool add(std::size_t d, std::size_t l, std::string_view rule, std::string message, std::optional<Fix> fix = {}) {
+    const Severity* sev = severities_.find(rule);
     if (!sev) return false;
-    const DocumentLinks& doc = docs[d];
+    const DocumentLinks& doc = docs_[d];
     const LinkOccurrence& link = doc.links[l];
     if (doc.suppressions.covers(rule, link.start.line)) return false;
     Pending p;
@@ -111,272 +86,397 @@ LinkPassStats run_link_pass(const std::vector<DocumentLinks>& docs, const LinkSe
     p.diagnostic.start = link.start;
     p.diagnostic.end = link.end;
     p.diagnostic.fix = std::move(fix);
-    pending.push_back(std::move(p));
+    pending_.push_back(std::move(p));
     return true;
-  };
+  }
+  std::vector<Pending> take() { return std::move(pending_); }
 
-  // 1. Resolve every occurrence.
-  std::vector<std::vector<Resolved>> resolved(docs.size());
-  std::vector<std::string> unique;
+ private:
+  const std::vector<DocumentLinks>& docs_;
+  const LinkRuleSeverities& severities_;
+  std::vector<Pending> pending_;
+};
+
+struct ResolvedLinks {
+  std::vector<std::vector<Resolved>> by_doc;  // per document, per link
+  std::vector<std::string> unique;            // the URLs to check, each once
   std::unordered_map<std::string, std::size_t> index_of;
-  auto resolve = [&](std::size_t d, std::size_t l) {
-    const LinkOccurrence& link = docs[d].links[l];
-    Resolved& r = resolved[d][l];
-    std::vector<std::string> raw;
-    switch (links::classify_link(link.url)) {
-      case LinkForm::http: raw.push_back(link.url); break;
-      case LinkForm::protocol_relative:
-        if (settings.protocol_relative == "error") {
-          const std::string fixed = site.scheme + ":" + link.url;
-          add(d, l, "links/protocol-relative",
-              fmt::format("protocol-relative link '{}': write the scheme, as in {}", link.url, fixed),
-              Fix{"add the scheme", link.start.offset, link.start.offset, site.scheme + ":"});
-          raw.push_back(fixed);
-        } else if (settings.protocol_relative == "both") {
-          raw.push_back("https:" + link.url);
-          raw.push_back("http:" + link.url);
-        } else {
-          raw.push_back(settings.protocol_relative + ":" + link.url);
-        }
-        break;
-      case LinkForm::site_relative: raw.push_back(links::join_site_relative(site, link.url)); break;
-      default: break;
-    }
-    for (const auto& candidate : raw) {
-      Url u;
-      if (!links::parse_http_url(candidate, u, error)) break;  // links/malformed reports it
-      const std::string url = u.normalized();
-      bool excluded = false;
-      for (const auto& pattern : settings.exclude) excluded |= pattern.search(url) || pattern.search(link.url);
-      if (excluded) break;
-      bool remapped = false;
-      for (const auto& rule : settings.remap) {
-        const auto m = rule.pattern.find(url);
-        if (!m) continue;
-        // The replacement stands for the text up to the match's end; the rest of the URL follows it.
-        std::string local = expand_replacement(rule.replacement, url, *m) + url.substr((*m)[0].end);
-        if (const auto q = local.find('?'); q != std::string::npos) local.erase(q);
-        std::filesystem::path p(local);
-        if (p.is_relative()) p = settings.root / p;
-        std::error_code ec;
-        if (local.empty() || local.back() == '/' || std::filesystem::is_directory(p, ec)) p /= "index.html";
-        r.local_file = p.string();
-        r.remapped_from = url;
-        if (!std::filesystem::exists(p, ec))
-          add(d, l, "links/dead", fmt::format("{}: the local file {} does not exist (links.remap '{}')", url, local,
-                                               rule.pattern.text()));
-        remapped = true;
-        break;
+  std::size_t occurrences = 0;
+};
+
+// The URLs to try for a link as written: a protocol-relative link gets a
+// scheme (or both, per links.protocol_relative), a site-relative one the site.
+std::vector<std::string> candidate_urls(const LinkOccurrence& link, std::size_t d, std::size_t l,
+                                        const LinkSettings& settings, const Url& site, FindingSink& sink) {
+  std::vector<std::string> raw;
+  switch (links::classify_link(link.url)) {
+    case LinkForm::http: raw.push_back(link.url); break;
+    case LinkForm::protocol_relative:
+      if (settings.protocol_relative == "error") {
+        const std::string fixed = site.scheme + ":" + link.url;
+        sink.add(d, l, "links/protocol-relative",
+                 fmt::format("protocol-relative link '{}': write the scheme, as in {}", link.url, fixed),
+                 Fix{"add the scheme", link.start.offset, link.start.offset, site.scheme + ":"});
+        raw.push_back(fixed);
+      } else if (settings.protocol_relative == "both") {
+        raw.push_back("https:" + link.url);
+        raw.push_back("http:" + link.url);
+      } else {
+        raw.push_back(settings.protocol_relative + ":" + link.url);
       }
-      if (remapped) break;
-      r.candidates.push_back(url);
-      if (index_of.emplace(url, unique.size()).second) unique.push_back(url);
-    }
-  };
+      break;
+    case LinkForm::site_relative: raw.push_back(links::join_site_relative(site, link.url)); break;
+    default: break;
+  }
+  return raw;
+}
+
+// A URL that links.remap maps to a local file: the file is checked instead
+// (links/dead when it is missing). False when no remap rule matches.
+bool remap_to_local_file(const std::string& url, const LinkSettings& settings, Resolved& r,
+                         const std::function<void(std::string)>& report_missing) {
+  for (const auto& rule : settings.remap) {
+    const auto m = rule.pattern.find(url);
+    if (!m) continue;
+    // The replacement stands for the text up to the match's end; the rest of the URL follows it.
+    std::string local = expand_replacement(rule.replacement, url, *m) + url.substr((*m)[0].end);
+    if (const auto q = local.find('?'); q != std::string::npos) local.erase(q);
+    std::filesystem::path p(local);
+    if (p.is_relative()) p = settings.root / p;
+    std::error_code ec;
+    if (local.empty() || local.back() == '/' || std::filesystem::is_directory(p, ec)) p /= "index.html";
+    r.local_file = p.string();
+    r.remapped_from = url;
+    if (!std::filesystem::exists(p, ec))
+      report_missing(fmt::format("{}: the local file {} does not exist (links.remap '{}')", url, local, rule.pattern.text()));
+    return true;
+  }
+  return false;
+}
+
+// Resolves one occurrence into the URLs to check, after exclusions and remapping.
+Resolved resolve_link(std::size_t d, std::size_t l, const std::vector<DocumentLinks>& docs, const LinkSettings& settings,
+                      const Url& site, FindingSink& sink, ResolvedLinks& all) {
+  const LinkOccurrence& link = docs[d].links[l];
+  Resolved r;
+  std::string error;
+  for (const auto& candidate : candidate_urls(link, d, l, settings, site, sink)) {
+    Url u;
+    if (!links::parse_http_url(candidate, u, error)) break;  // links/malformed reports it
+    const std::string url = u.normalized();
+    bool excluded = false;
+    for (const auto& pattern : settings.exclude) excluded |= pattern.search(url) || pattern.search(link.url);
+    if (excluded) break;
+    if (remap_to_local_file(url, settings, r, [&](std::string message) { sink.add(d, l, "links/dead", std::move(message)); }))
+      break;
+    r.candidates.push_back(url);
+    if (all.index_of.emplace(url, all.unique.size()).second) all.unique.push_back(url);
+  }
+  return r;
+}
+
+ResolvedLinks resolve_links(const std::vector<DocumentLinks>& docs, const LinkSettings& settings, const Url& site,
+                            FindingSink& sink) {
+  ResolvedLinks all;
+  all.by_doc.resize(docs.size());
   for (std::size_t d = 0; d < docs.size(); ++d) {
-    resolved[d].resize(docs[d].links.size());
+    all.by_doc[d].resize(docs[d].links.size());
     for (std::size_t l = 0; l < docs[d].links.size(); ++l) {
-      ++stats.occurrences;
+      ++all.occurrences;
       try {
-        resolve(d, l);
+        all.by_doc[d][l] = resolve_link(d, l, docs, settings, site, sink, all);
       } catch (...) {
-        resolved[d][l] = Resolved{};
-        add(d, l, kCheckFailedRule, check_failure_message("the link pass failed on this link", "it was not checked"));
+        all.by_doc[d][l] = Resolved{};
+        sink.add(d, l, kCheckFailedRule, check_failure_message("the link pass failed on this link", "it was not checked"));
       }
     }
   }
-  stats.unique_urls = unique.size();
-  resolved_at = cache_loaded_at = Clock::now();
+  return all;
+}
 
-  // 2. Cache, then the network for what the cache cannot answer.
-  std::vector<CheckResult> results(unique.size());
-  std::vector<bool> have(unique.size(), false);
-  const auto now = static_cast<std::int64_t>(std::time(nullptr));
+struct UrlOutcomes {
+  std::vector<CheckResult> results;  // per unique URL
+  std::vector<bool> have;            // a result is known (from the cache or the network)
   std::optional<links::LinkCache> cache;
   std::vector<std::optional<links::CacheEntry>> previous;  // the cache before this run, per unique URL
-  if (network && !unique.empty()) {
-    if (settings.use_cache) {
-      links::CacheOptions options;
-      options.prune_after_s = settings.cache_prune_after_s;
-      cache.emplace(settings.cache_file, options);
-      cache->load(warnings);
-      previous.resize(unique.size());
-      for (std::size_t i = 0; i < unique.size(); ++i) {
-        if (const links::CacheEntry* e = cache->find(unique[i])) previous[i] = *e;
-      }
-      for (std::size_t i = 0; i < unique.size(); ++i) {
-        const links::CacheEntry* e = cache->find(unique[i]);
-        if (!e || !links::is_alive(e->outcome) || now - e->checked_at >= settings.cache_max_age_s || now < e->checked_at)
-          continue;
-        results[i].outcome = e->outcome;
-        results[i].status = e->status;
-        results[i].final_url = e->final_url;
-        results[i].redirect_to = e->redirect_to;
-        results[i].detail = e->detail;
-        have[i] = true;
-        cache->touch(unique[i], now);
-        ++stats.from_cache;
-      }
-    }
-    std::vector<std::string> fetch;
-    std::vector<std::size_t> where;
-    for (std::size_t i = 0; i < unique.size(); ++i) {
-      if (have[i]) continue;
-      fetch.push_back(unique[i]);
-      where.push_back(i);
-    }
-    stats.fetched = fetch.size();
-    cache_loaded_at = Clock::now();
-    auto fetched = links::check_urls(fetch, settings.engine, progress, &engine);
-    for (std::size_t k = 0; k < fetched.size(); ++k) {
-      results[where[k]] = std::move(fetched[k]);
-      have[where[k]] = true;
-      if (cache) cache->record(fetch[k], results[where[k]], now);
+  std::size_t from_cache = 0, fetched = 0;
+  std::chrono::steady_clock::time_point cache_loaded_at;
+};
+
+// Takes what the cache still vouches for (alive and younger than cache_max_age).
+void answer_from_cache(const std::vector<std::string>& unique, const LinkSettings& settings, std::int64_t now,
+                       UrlOutcomes& out, std::vector<std::string>& warnings) {
+  links::CacheOptions options;
+  options.prune_after_s = settings.cache_prune_after_s;
+  out.cache.emplace(settings.cache_file, options);
+  out.cache->load(warnings);
+  out.previous.resize(unique.size());
+  for (std::size_t i = 0; i < unique.size(); ++i) {
+    const links::CacheEntry* e = out.cache->find(unique[i]);
+    if (e) out.previous[i] = *e;
+    if (!e || !links::is_alive(e->outcome) || now - e->checked_at >= settings.cache_max_age_s || now < e->checked_at)
+      continue;
+    out.results[i].outcome = e->outcome;
+    out.results[i].status = e->status;
+    out.results[i].final_url = e->final_url;
+    out.results[i].redirect_to = e->redirect_to;
+    out.results[i].detail = e->detail;
+    out.have[i] = true;
+    out.cache->touch(unique[i], now);
+    ++out.from_cache;
+  }
+}
+
+// The cache first, then one engine run over what the cache cannot answer.
+UrlOutcomes check_unique_urls(const std::vector<std::string>& unique, const LinkSettings& settings, std::int64_t now,
+                              const LinkProgressFn& progress, links::EngineStats& engine, std::vector<std::string>& warnings) {
+  UrlOutcomes out;
+  out.results.resize(unique.size());
+  out.have.assign(unique.size(), false);
+  if (settings.use_cache) answer_from_cache(unique, settings, now, out, warnings);
+  std::vector<std::string> fetch;
+  std::vector<std::size_t> where;
+  for (std::size_t i = 0; i < unique.size(); ++i) {
+    if (out.have[i]) continue;
+    fetch.push_back(unique[i]);
+    where.push_back(i);
+  }
+  out.fetched = fetch.size();
+  out.cache_loaded_at = std::chrono::steady_clock::now();
+  auto fetched = links::check_urls(fetch, settings.engine, progress, &engine);
+  for (std::size_t k = 0; k < fetched.size(); ++k) {
+    out.results[where[k]] = std::move(fetched[k]);
+    out.have[where[k]] = true;
+    if (out.cache) out.cache->record(fetch[k], out.results[where[k]], now);
+  }
+  return out;
+}
+
+std::string host_of(const std::string& url) {
+  Url u;
+  std::string ignored;
+  return links::parse_http_url(url, u, ignored) ? u.host_key() : std::string();
+}
+
+// The report's entry for a failing URL, with its failure history from the cache.
+ReportLink failing_link(const std::string& url, const CheckResult& result, const links::LinkCache* cache,
+                        std::int64_t now) {
+  ReportLink rl;
+  rl.url = url;
+  rl.host = host_of(url);
+  rl.outcome = std::string(links::to_string(result.outcome));
+  rl.status = result.status;
+  rl.detail = result.detail;
+  rl.failures = 1;
+  rl.first_failure = now;
+  if (const links::CacheEntry* e = cache ? cache->find(url) : nullptr; e && !links::is_alive(e->outcome)) {
+    rl.failures = std::max(1, e->failures);
+    if (e->first_failure > 0) rl.first_failure = e->first_failure;
+  }
+  return rl;
+}
+
+// The finding at one occurrence: the best of its candidates (alive wins).
+// Returns the URL checked when it failed and was reported, for the report.
+std::optional<std::string> report_occurrence(const DocumentLinks& doc, std::size_t d, std::size_t l, const Resolved& r,
+                                             const ResolvedLinks& all, const UrlOutcomes& outcomes, FindingSink& sink) {
+  const CheckResult* chosen = nullptr;
+  std::string chosen_url;
+  for (const auto& c : r.candidates) {
+    const std::size_t i = all.index_of.at(c);
+    if (!outcomes.have[i]) continue;
+    if (!chosen || (links::is_alive(outcomes.results[i].outcome) && !links::is_alive(chosen->outcome))) {
+      chosen = &outcomes.results[i];
+      chosen_url = c;
     }
   }
+  if (!chosen || chosen->outcome == Outcome::ok) return std::nullopt;
+  const LinkOccurrence& link = doc.links[l];
+  std::string subject = link.url;
+  if (r.candidates.size() > 1) subject += " (neither https nor http works)";
+  else if (chosen_url != link.url) subject += fmt::format(" (checked as {})", chosen_url);
+  std::string message = fmt::format("{}: {}", subject, chosen->detail);
+  if (outcomes.cache && !links::is_alive(chosen->outcome)) {
+    if (const links::CacheEntry* e = outcomes.cache->find(chosen_url); e && e->failures > 1 && e->first_failure > 0)
+      message += fmt::format("; {} since {} ({} runs)", chosen->outcome == Outcome::dead ? "dead" : "failing",
+                             report_day(e->first_failure), e->failures);
+  }
+  std::optional<Fix> fix;
+  if (chosen->outcome == Outcome::redirect && !chosen->redirect_to.empty())
+    fix = Fix{"use the new URL", link.start.offset, link.end.offset, chosen->redirect_to};
+  if (!sink.add(d, l, links::rule_for(chosen->outcome), std::move(message), std::move(fix)) ||
+      links::is_alive(chosen->outcome))
+    return std::nullopt;
+  return chosen_url;
+}
 
-  // 3. Findings at every occurrence; the report keeps the places reported.
-  std::map<std::size_t, ReportLink> failing;  // unique index -> link
-  for (std::size_t d = 0; d < docs.size() && network; ++d) {
+// Findings at every occurrence; returns the failing URLs (by unique index)
+// with the places reported, for the report.
+std::map<std::size_t, ReportLink> report_occurrences(const std::vector<DocumentLinks>& docs, const ResolvedLinks& all,
+                                                     const UrlOutcomes& outcomes, std::int64_t now, FindingSink& sink) {
+  std::map<std::size_t, ReportLink> failing;
+  for (std::size_t d = 0; d < docs.size(); ++d) {
     for (std::size_t l = 0; l < docs[d].links.size(); ++l) {
-      const Resolved& r = resolved[d][l];
+      const Resolved& r = all.by_doc[d][l];
       if (r.candidates.empty()) continue;
-      const CheckResult* chosen = nullptr;
-      std::string chosen_url;
-      for (const auto& c : r.candidates) {
-        const std::size_t i = index_of.at(c);
-        if (!have[i]) continue;
-        if (!chosen || (links::is_alive(results[i].outcome) && !links::is_alive(chosen->outcome))) {
-          chosen = &results[i];
-          chosen_url = c;
-        }
-      }
-      if (!chosen || chosen->outcome == Outcome::ok) continue;
-      const LinkOccurrence& link = docs[d].links[l];
-      std::string subject = link.url;
-      if (r.candidates.size() > 1) subject += " (neither https nor http works)";
-      else if (chosen_url != link.url) subject += fmt::format(" (checked as {})", chosen_url);
-      std::string message = fmt::format("{}: {}", subject, chosen->detail);
-      if (cache && !links::is_alive(chosen->outcome)) {
-        if (const links::CacheEntry* e = cache->find(chosen_url); e && e->failures > 1 && e->first_failure > 0)
-          message += fmt::format("; {} since {} ({} runs)", chosen->outcome == Outcome::dead ? "dead" : "failing",
-                                 report_day(e->first_failure), e->failures);
-      }
-      std::optional<Fix> fix;
-      if (chosen->outcome == Outcome::redirect && !chosen->redirect_to.empty())
-        fix = Fix{"use the new URL", link.start.offset, link.end.offset, chosen->redirect_to};
-      if (!add(d, l, rule_for(chosen->outcome), std::move(message), std::move(fix)) || links::is_alive(chosen->outcome))
-        continue;
-      const std::size_t i = index_of.at(chosen_url);
+      const auto url = report_occurrence(docs[d], d, l, r, all, outcomes, sink);
+      if (!url) continue;
+      const std::size_t i = all.index_of.at(*url);
       ReportLink& rl = failing[i];
-      if (rl.url.empty()) {
-        rl.url = chosen_url;
-        Url u;
-        std::string ignored;
-        rl.host = links::parse_http_url(chosen_url, u, ignored) ? u.host_key() : std::string();
-        rl.outcome = std::string(links::to_string(chosen->outcome));
-        rl.status = chosen->status;
-        rl.detail = chosen->detail;
-        rl.failures = 1;
-        rl.first_failure = now;
-        if (const links::CacheEntry* e = cache ? cache->find(chosen_url) : nullptr; e && !links::is_alive(e->outcome)) {
-          rl.failures = std::max(1, e->failures);
-          if (e->first_failure > 0) rl.first_failure = e->first_failure;
-        }
-      }
+      if (rl.url.empty()) rl = failing_link(*url, outcomes.results[i], outcomes.cache ? &*outcomes.cache : nullptr, now);
+      const LinkOccurrence& link = docs[d].links[l];
       rl.occurrences.push_back({docs[d].path, docs[d].title, link.start.line, link.start.column, link.url});
     }
   }
+  return failing;
+}
 
-  // The run log and the report: what failed, what is new, what recovered.
-  if (network && !unique.empty()) {
-    RunRecord run;
-    run.at = now;
-    run.checked = unique.size();
-    for (const auto& [i, rl] : failing) {
-      const std::string_view category = report_category(rl.outcome);
-      (category == "dead" ? run.dead : category == "unreachable" ? run.unreachable : run.other) += 1;
-      run.newly_failing += rl.failures == 1 ? 1 : 0;
-    }
-    std::vector<RecoveredLink> recovered;
-    for (std::size_t i = 0; i < previous.size(); ++i) {
-      if (!previous[i] || links::is_alive(previous[i]->outcome) || previous[i]->failures <= 0 || !have[i] ||
-          !links::is_alive(results[i].outcome))
-        continue;
-      RecoveredLink r;
-      r.url = unique[i];
-      Url u;
-      std::string ignored;
-      r.host = links::parse_http_url(unique[i], u, ignored) ? u.host_key() : std::string();
-      r.previous_outcome = std::string(links::to_string(previous[i]->outcome));
-      r.previous_failures = previous[i]->failures;
-      r.previous_first_failure = previous[i]->first_failure;
-      recovered.push_back(std::move(r));
-    }
-    run.recovered = recovered.size();
-    findings_at = Clock::now();
-    if (cache) {
-      if (settings.record_run) cache->record_run(run);
-      cache->save(warnings);
-    }
-    saved_at = Clock::now();
-    if (report) {
-      report->generated_at = now;
-      report->site_url = settings.site_url;
-      report->occurrences = stats.occurrences;
-      report->checked = unique.size();
-      report->has_cache = settings.use_cache;
-      for (auto& [i, rl] : failing) report->failing.push_back(std::move(rl));
-      report->recovered = std::move(recovered);
-      if (cache) report->history = cache->runs();
-      if (!cache || settings.record_run) report->history.push_back(run);
-    }
-  } else if (report) {
-    report->generated_at = now;
-    report->site_url = settings.site_url;
-    report->occurrences = stats.occurrences;
-    report->has_cache = network && settings.use_cache;
+// URLs that failed on an earlier run and answer now.
+std::vector<RecoveredLink> recovered_links(const std::vector<std::string>& unique, const UrlOutcomes& outcomes) {
+  std::vector<RecoveredLink> recovered;
+  for (std::size_t i = 0; i < outcomes.previous.size(); ++i) {
+    const auto& before = outcomes.previous[i];
+    if (!before || links::is_alive(before->outcome) || before->failures <= 0 || !outcomes.have[i] ||
+        !links::is_alive(outcomes.results[i].outcome))
+      continue;
+    RecoveredLink r;
+    r.url = unique[i];
+    r.host = host_of(unique[i]);
+    r.previous_outcome = std::string(links::to_string(before->outcome));
+    r.previous_failures = before->failures;
+    r.previous_first_failure = before->first_failure;
+    recovered.push_back(std::move(r));
   }
+  return recovered;
+}
 
-  // 4. Source lines, re-read only for files with findings.
+RunRecord run_record(const std::map<std::size_t, ReportLink>& failing, std::size_t checked, std::size_t recovered,
+                     std::int64_t now) {
+  RunRecord run;
+  run.at = now;
+  run.checked = checked;
+  for (const auto& [i, rl] : failing) {
+    const std::string_view category = report_category(rl.outcome);
+    (category == "dead" ? run.dead : category == "unreachable" ? run.unreachable : run.other) += 1;
+    run.newly_failing += rl.failures == 1 ? 1 : 0;
+  }
+  run.recovered = recovered;
+  return run;
+}
+
+// Source excerpts and line hashes, from each file with findings read once.
+std::vector<Diagnostic> with_source_lines(const std::vector<DocumentLinks>& docs, std::vector<Pending> pending) {
   std::map<std::size_t, std::vector<Pending*>> by_doc;
   for (auto& p : pending) by_doc[p.doc].push_back(&p);
   for (auto& [d, list] : by_doc) {
     std::string read_error;
     const auto text = docs[d].filesystem_path.empty() ? std::nullopt : read_file(docs[d].filesystem_path, read_error);
-    if (text) {
-      const LineIndex lines(*text);
-      std::vector<Diagnostic*> found;
-      found.reserve(list.size());
-      for (Pending* p : list) {
-        if (p->diagnostic.start.line >= 1 && p->diagnostic.start.line <= lines.line_count())
-          set_source_excerpt(p->diagnostic, lines.line_text(*text, p->diagnostic.start.line),
-                             p->diagnostic.start.offset - lines.line_start(p->diagnostic.start.line));
-        found.push_back(&p->diagnostic);
-      }
-      set_line_hashes(*text, found);
+    if (!text) continue;
+    const LineIndex lines(*text);
+    std::vector<Diagnostic*> found;
+    found.reserve(list.size());
+    for (Pending* p : list) {
+      Diagnostic& diag = p->diagnostic;
+      if (diag.start.line >= 1 && diag.start.line <= lines.line_count())
+        set_source_excerpt(diag, lines.line_text(*text, diag.start.line), diag.start.offset - lines.line_start(diag.start.line));
+      found.push_back(&diag);
     }
+    set_line_hashes(*text, found);
   }
+  std::vector<Diagnostic> out;
+  out.reserve(pending.size());
   for (auto& p : pending) out.push_back(std::move(p.diagnostic));
-  if (std::getenv("ARCHIVE_LINT_TIMING") && network && !unique.empty()) {
-    auto ms = [](Clock::time_point a, Clock::time_point b) {
-      return std::chrono::duration<double, std::milli>(b - a).count();
-    };
-    auto row = [](std::string_view what, double took, const std::string& note = {}) {
-      fmt::print(stderr, "link pass: {:<16} {:9.2f} ms{}{}\n", what, took, note.empty() ? "" : "  ", note);
-    };
-    row("resolve", ms(began, resolved_at), fmt::format("{} unique URLs", unique.size()));
-    row("cache load", ms(resolved_at, cache_loaded_at), fmt::format("{} fresh", stats.from_cache));
-    if (stats.fetched > 0) {
-      row("engine set-up", engine.setup_ms);
-      row("network", engine.network_ms,
-          fmt::format("{} requests, {} connections opened", engine.requests, engine.connections));
-      row("engine teardown", engine.teardown_ms);
-    }
-    row("findings", ms(cache_loaded_at, findings_at) - engine.setup_ms - engine.network_ms - engine.teardown_ms);
-    row("cache save", ms(findings_at, saved_at));
-    row("source lines", ms(saved_at, Clock::now()));
+  return out;
+}
+
+// ARCHIVE_LINT_TIMING: where a networked pass spent its time.
+struct PassTimes {
+  using Clock = std::chrono::steady_clock;
+  Clock::time_point began = Clock::now(), resolved, cache_loaded, findings, saved;
+};
+
+void print_timing(const PassTimes& t, const LinkPassStats& stats, const links::EngineStats& engine) {
+  auto ms = [](PassTimes::Clock::time_point a, PassTimes::Clock::time_point b) {
+    return std::chrono::duration<double, std::milli>(b - a).count();
+  };
+  auto row = [](std::string_view what, double took, const std::string& note = {}) {
+    fmt::print(stderr, "link pass: {:<16} {:9.2f} ms{}{}\n", what, took, note.empty() ? "" : "  ", note);
+  };
+  row("resolve", ms(t.began, t.resolved), fmt::format("{} unique URLs", stats.unique_urls));
+  row("cache load", ms(t.resolved, t.cache_loaded), fmt::format("{} fresh", stats.from_cache));
+  if (stats.fetched > 0) {
+    row("engine set-up", engine.setup_ms);
+    row("network", engine.network_ms, fmt::format("{} requests, {} connections opened", engine.requests, engine.connections));
+    row("engine teardown", engine.teardown_ms);
   }
+  row("findings", ms(t.cache_loaded, t.findings) - engine.setup_ms - engine.network_ms - engine.teardown_ms);
+  row("cache save", ms(t.findings, t.saved));
+  row("source lines", ms(t.saved, PassTimes::Clock::now()));
+}
+
+void fill_report_header(LinkReportData& report, const LinkSettings& settings, const LinkPassStats& stats,
+                        std::int64_t now) {
+  report.generated_at = now;
+  report.site_url = settings.site_url;
+  report.occurrences = stats.occurrences;
+}
+
+}  // namespace
+
+LinkPassStats run_link_pass(const std::vector<DocumentLinks>& docs, const LinkSettings& settings,
+                            const LinkRuleSeverities& severities, bool network, std::vector<Diagnostic>& out,
+                            std::vector<std::string>& warnings, const LinkProgressFn& progress,
+                            LinkReportData* report) {
+  LinkPassStats stats;
+  PassTimes times;
+  Url site;
+  std::string error;
+  if (!links::parse_http_url(settings.site_url, site, error)) {
+    warnings.push_back(fmt::format("site.url '{}' is not usable ({}); links not checked", settings.site_url, error));
+    return stats;
+  }
+  FindingSink sink(docs, severities);
+  const ResolvedLinks all = resolve_links(docs, settings, site, sink);
+  stats.occurrences = all.occurrences;
+  stats.unique_urls = all.unique.size();
+  times.resolved = PassTimes::Clock::now();
+  const auto now = static_cast<std::int64_t>(std::time(nullptr));
+  const bool checking = network && !all.unique.empty();
+  if (!checking) {
+    if (report) {
+      fill_report_header(*report, settings, stats, now);
+      report->has_cache = network && settings.use_cache;
+    }
+    for (auto& d : with_source_lines(docs, sink.take())) out.push_back(std::move(d));
+    return stats;
+  }
+
+  links::EngineStats engine;
+  UrlOutcomes outcomes = check_unique_urls(all.unique, settings, now, progress, engine, warnings);
+  stats.from_cache = outcomes.from_cache;
+  stats.fetched = outcomes.fetched;
+  times.cache_loaded = outcomes.cache_loaded_at;
+  std::map<std::size_t, ReportLink> failing = report_occurrences(docs, all, outcomes, now, sink);
+  // The run log and the report: what failed, what is new, what recovered.
+  std::vector<RecoveredLink> recovered = recovered_links(all.unique, outcomes);
+  const RunRecord run = run_record(failing, all.unique.size(), recovered.size(), now);
+  times.findings = PassTimes::Clock::now();
+  if (outcomes.cache) {
+    if (settings.record_run) outcomes.cache->record_run(run);
+    outcomes.cache->save(warnings);
+  }
+  times.saved = PassTimes::Clock::now();
+  if (report) {
+    fill_report_header(*report, settings, stats, now);
+    report->checked = all.unique.size();
+    report->has_cache = settings.use_cache;
+    for (auto& [i, rl] : failing) report->failing.push_back(std::move(rl));
+    report->recovered = std::move(recovered);
+    if (outcomes.cache) report->history = outcomes.cache->runs();
+    if (!outcomes.cache || settings.record_run) report->history.push_back(run);
+  }
+  for (auto& d : with_source_lines(docs, sink.take())) out.push_back(std::move(d));
+  if (std::getenv("ARCHIVE_LINT_TIMING")) print_timing(times, stats, engine);
   return stats;
 }
 
