@@ -34,55 +34,8 @@ namespace {
 using al::test::slurp;
 using al::test::spit;
 
-struct Run {
-  RunResult result;
-  ArchiveStageStats stage;
-};
-
-// The library's pipeline, offline, on `paths`, with the config at root/.archive-lint.yml.
-Run run_offline(const fs::path& root, const std::vector<std::string>& paths, const std::string& config_text = "extends: news-archive\n") {
-  spit(root / ".archive-lint.yml", config_text);
-  PipelineOptions options;
-  options.paths = paths;
-  options.config = (root / ".archive-lint.yml").string();
-  options.jobs = 2;
-  options.offline = true;
-  PipelineResult run = al::run_pipeline(options);
-  return {std::move(run.result), std::move(run.archive)};
-}
-
 std::string describe(const Diagnostic& d) {
   return d.path + " " + d.rule_id + " " + std::to_string(d.start.line) + ":" + std::to_string(d.start.column) + " " + d.message;
-}
-
-bool good_name(const std::string& name) {
-  // `good-x.md` or `YYYY-MM-DD-good-x.md`
-  return name.rfind("good-", 0) == 0 || (name.size() > 11 && name.compare(11, 5, "good-") == 0);
-}
-
-struct Row {
-  std::string file, rule;
-  std::uint32_t line = 0, column = 0;
-};
-
-std::vector<Row> read_rows(const fs::path& tsv) {
-  std::vector<Row> rows;
-  std::ifstream in(tsv);
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.empty() || line[0] == '#') continue;
-    std::istringstream s(line);
-    Row r;
-    std::string l, c;
-    std::getline(s, r.file, '\t');
-    std::getline(s, r.rule, '\t');
-    std::getline(s, l, '\t');
-    std::getline(s, c, '\t');
-    r.line = static_cast<std::uint32_t>(std::stoul(l));
-    r.column = static_cast<std::uint32_t>(std::stoul(c));
-    rows.push_back(r);
-  }
-  return rows;
 }
 
 // A clean post in the news-archive conventions; `n` makes it unique.
@@ -98,61 +51,12 @@ std::string code_url(int n) {
 
 }  // namespace
 
-TEST_CASE("attribution, archive and jekyll fixtures get exactly the expected findings", "[fixtures][attribution][archive][jekyll]") {
-  const fs::path fixtures = fs::path(ARCHIVE_LINT_SOURCE_DIR) / "tests" / "fixtures";
-  std::size_t cases = 0, files_checked = 0;
-  for (const char* family : {"attribution", "archive", "jekyll"}) {
-    for (const auto& entry : fs::directory_iterator(fixtures / family)) {
-      if (!entry.is_directory()) continue;
-      ++cases;
-      const std::string case_name = std::string(family) + "/" + entry.path().filename().string();
-      REQUIRE(find_check(case_name) != nullptr);
-      const fs::path root = al::test::scratch_dir("attr-fixture-" + std::string(family) + "-" + entry.path().filename().string());
-      fs::copy(entry.path() / "_posts", root / "_posts", fs::copy_options::recursive);
-      const Run run = run_offline(root, {(root / "_posts").string()});
-      const auto rows = read_rows(entry.path() / "expected.tsv");
-      bool own_rule = false;
-      for (const auto& r : rows) own_rule |= r.rule == case_name;
-      INFO("case " << case_name);
-      CHECK(own_rule);
-      std::set<std::string> names;
-      for (const auto& f : fs::directory_iterator(root / "_posts")) names.insert("_posts/" + f.path().filename().string());
-      files_checked += names.size();
-      CHECK(std::any_of(names.begin(), names.end(), [](const std::string& n) { return good_name(n.substr(7)); }));
-      std::vector<bool> used(run.result.diagnostics.size(), false);
-      for (const auto& r : rows) {
-        INFO("expected " << r.file << " " << r.rule << " " << r.line << ":" << r.column);
-        CHECK_FALSE(good_name(r.file.substr(7)));
-        bool matched = false;
-        for (std::size_t i = 0; i < run.result.diagnostics.size() && !matched; ++i) {
-          const auto& d = run.result.diagnostics[i];
-          if (used[i] || d.path != r.file || d.rule_id != r.rule || d.start.line != r.line || d.start.column != r.column) continue;
-          used[i] = matched = true;
-        }
-        CHECK(matched);
-      }
-      for (std::size_t i = 0; i < used.size(); ++i) {
-        INFO("unexpected finding: " << describe(run.result.diagnostics[i]));
-        CHECK(used[i]);
-      }
-      // Every broken file is named in expected.tsv.
-      for (const auto& n : names) {
-        if (good_name(n.substr(7))) continue;
-        INFO("broken fixture without rows: " << n);
-        CHECK(std::any_of(rows.begin(), rows.end(), [&](const Row& r) { return r.file == n; }));
-      }
-    }
-  }
-  CHECK(cases == 12);
-  CHECK(files_checked > 60);
-}
-
 TEST_CASE("attribution messages quote both values", "[attribution]") {
   const fs::path fixtures = fs::path(ARCHIVE_LINT_SOURCE_DIR) / "tests" / "fixtures" / "attribution";
   const fs::path root = al::test::scratch_dir("attr-messages");
   fs::copy(fixtures / "source-mismatch" / "_posts", root / "_posts", fs::copy_options::recursive);
   fs::copy(fixtures / "backlink-mismatch" / "_posts", root / "_posts", fs::copy_options::recursive | fs::copy_options::skip_existing);
-  const Run run = run_offline(root, {(root / "_posts").string()});
+  const PipelineResult run = al::test::lint_site_offline(root, {(root / "_posts").string()});
   bool saw_source = false, saw_back = false;
   for (const auto& d : run.result.diagnostics) {
     if (d.path == "_posts/2022-01-20-other-paper.md" && d.rule_id == "attribution/source-mismatch") {
@@ -176,7 +80,7 @@ TEST_CASE("attribution recall and precision over gen-archive", "[attribution][re
   for (int seed = 1; seed <= 5; ++seed) {
     const fs::path out = al::test::scratch_dir("attr-recall-" + std::to_string(seed));
     const auto manifest = al::test::manifest_by_file(al::test::generate_archive(out, "--posts 2000 --seed " + std::to_string(seed)));
-    const Run run = run_offline(out, {(out / "_posts").string()});
+    const PipelineResult run = al::test::lint_site_offline(out, {(out / "_posts").string()});
     std::map<std::string, std::size_t> hits;
     for (const auto& d : run.result.diagnostics) {
       const bool attribution = d.rule_id.rfind("attribution/", 0) == 0;
@@ -239,25 +143,25 @@ TEST_CASE("pre-commit run on one file finds its duplicate elsewhere in a large a
   REQUIRE(fs::exists(cache));
 
   // Warm: the cache answers for every other post.
-  const Run warm = run_offline(root, {added.string()});
-  CHECK(warm.stage.indexed == 2001);
-  CHECK(warm.stage.cache_hits == 2000);
-  CHECK(warm.stage.parsed == 0);
-  CHECK(warm.stage.warnings.empty());
+  const PipelineResult warm = al::test::lint_site_offline(root, {added.string()});
+  CHECK(warm.archive.indexed == 2001);
+  CHECK(warm.archive.cache_hits == 2000);
+  CHECK(warm.archive.parsed == 0);
+  CHECK(warm.archive.warnings.empty());
 
   // An edited post is re-read; a corrupt cache is a warning and is rebuilt.
   spit(root / "_posts" / "2021-03-04-post7.md", news_post(7, code_url(1234)));
-  const Run edited = run_offline(root, {added.string()});
-  CHECK(edited.stage.parsed == 1);
+  const PipelineResult edited = al::test::lint_site_offline(root, {added.string()});
+  CHECK(edited.archive.parsed == 1);
   std::size_t dup = 0;
   for (const auto& d : edited.result.diagnostics) dup += d.rule_id == "archive/duplicate-post";
   CHECK(dup == 2);  // the post points at both others
 
   spit(cache, "# archive-lint post index v1\ngarbage\twithout\tenough fields\n");
-  const Run rebuilt = run_offline(root, {added.string()});
-  REQUIRE(rebuilt.stage.warnings.size() == 1);
-  CHECK(rebuilt.stage.warnings[0].find("corrupt") != std::string::npos);
-  CHECK(rebuilt.stage.parsed == 2001 - 1);
+  const PipelineResult rebuilt = al::test::lint_site_offline(root, {added.string()});
+  REQUIRE(rebuilt.archive.warnings.size() == 1);
+  CHECK(rebuilt.archive.warnings[0].find("corrupt") != std::string::npos);
+  CHECK(rebuilt.archive.parsed == 2001 - 1);
   std::vector<PostRecord> records;
   CHECK(parse_index(slurp(cache), root, records));
   CHECK(records.size() == 2001);
@@ -270,9 +174,9 @@ TEST_CASE("the index cache is matched to the listing in any order, and kept in l
     spit(root / dir / ("2021-03-04-post" + std::to_string(n) + ".md"), news_post(n, code_url(n)));
   }
   const fs::path given = root / "_posts" / "2021-03-04-post1.md";
-  const Run cold = run_offline(root, {given.string()});
-  CHECK(cold.stage.indexed == 60);
-  CHECK(cold.stage.parsed == 59);
+  const PipelineResult cold = al::test::lint_site_offline(root, {given.string()});
+  CHECK(cold.archive.indexed == 60);
+  CHECK(cold.archive.parsed == 59);
   const fs::path cache = archive_cache_path(root);
   const std::string in_listing_order = slurp(cache);
 
@@ -285,25 +189,25 @@ TEST_CASE("the index cache is matched to the listing in any order, and kept in l
   std::string reversed = lines[0] + "\n";
   for (std::size_t i = lines.size() - 1; i >= 1; --i) reversed += lines[i] + "\n";
   spit(cache, reversed);
-  const Run shuffled = run_offline(root, {given.string()});
-  CHECK(shuffled.stage.cache_hits == 59);
-  CHECK(shuffled.stage.parsed == 0);
-  CHECK(shuffled.stage.warnings.empty());
+  const PipelineResult shuffled = al::test::lint_site_offline(root, {given.string()});
+  CHECK(shuffled.archive.cache_hits == 59);
+  CHECK(shuffled.archive.parsed == 0);
+  CHECK(shuffled.archive.warnings.empty());
   CHECK(slurp(cache) == in_listing_order);
 
   // A warm run with nothing changed leaves the file alone.
   const auto written = fs::last_write_time(cache);
-  const Run warm = run_offline(root, {given.string()});
-  CHECK(warm.stage.cache_hits == 59);
+  const PipelineResult warm = al::test::lint_site_offline(root, {given.string()});
+  CHECK(warm.archive.cache_hits == 59);
   CHECK(fs::last_write_time(cache) == written);
 
   // A removed file drops out; a new one (a duplicate of post 40) is read and found.
   fs::remove(root / "_posts" / "2021-03-04-post7.md");
   spit(root / "_posts" / "2021" / "2021-03-05-new.md", news_post(500, code_url(40)));
-  const Run changed = run_offline(root, {given.string(), (root / "_posts" / "2021" / "2021-03-05-new.md").string()});
-  CHECK(changed.stage.indexed == 60);
-  CHECK(changed.stage.cache_hits == 58);
-  CHECK(changed.stage.parsed == 0);  // both new files are given, so parsed by the run itself
+  const PipelineResult changed = al::test::lint_site_offline(root, {given.string(), (root / "_posts" / "2021" / "2021-03-05-new.md").string()});
+  CHECK(changed.archive.indexed == 60);
+  CHECK(changed.archive.cache_hits == 58);
+  CHECK(changed.archive.parsed == 0);  // both new files are given, so parsed by the run itself
   std::size_t dup = 0;
   for (const auto& d : changed.result.diagnostics) dup += d.rule_id == "archive/duplicate-post";
   CHECK(dup == 1);
@@ -439,7 +343,7 @@ TEST_CASE("permalink collisions follow the configured pattern and time zone", "[
   spit(root / "_posts" / "2022-01-20-same.md", post("2022-01-20 07:30:00 +0800", "a"));
   spit(root / "_posts" / "2022-01-19-same.md", post("2022-01-19 20:00:00 +0800", "b"));
   auto collisions = [&](const std::string& config) {
-    const Run run = run_offline(root, {(root / "_posts").string()}, config);
+    const PipelineResult run = al::test::lint_site_offline(root, {(root / "_posts").string()}, config);
     std::size_t n = 0;
     for (const auto& d : run.result.diagnostics) n += d.rule_id == "archive/permalink-collision";
     return n;

@@ -12,6 +12,8 @@
 //  * lines starting with `#` are comments.
 // All checks run with the `news-archive` preset, through al::check_document, so
 // suppressions apply. Display paths are `<family>/<name>/<file>`, relative to tests/fixtures.
+// The cases of site rules (archive/, attribution/, jekyll/) run the whole pipeline
+// instead, through lint_site_offline (tests/support.cpp), on a copy of the case.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -39,21 +41,7 @@ struct Expected {
 
 fs::path fixtures_root() { return source_dir() / "tests" / "fixtures"; }
 
-// `good-x.md`, `2022-01-20-good-x.md`, `2022-1-20-good-x.md`: skips a leading
-// `digits-digits-digits-` date prefix, then looks for `good-`.
-bool is_good_name(const std::string& name) {
-  std::size_t i = 0;
-  for (int field = 0; field < 3; ++field) {
-    const std::size_t begin = i;
-    while (i < name.size() && name[i] >= '0' && name[i] <= '9') ++i;
-    if (i == begin || i >= name.size() || name[i] != '-') {
-      i = 0;
-      break;
-    }
-    ++i;
-  }
-  return name.compare(i, 5, "good-") == 0;
-}
+bool is_good_name(const std::string& name) { return is_good_fixture_name(name); }
 
 std::vector<std::string> split_tabs(const std::string& line) {
   std::vector<std::string> out;
@@ -113,23 +101,24 @@ std::vector<fs::path> case_dirs() {
   return out;
 }
 
-// archive/* rules see the whole case directory: run the per-file checks and the
-// archive stage on a copy of it (the stage keeps its index cache next to
-// `_posts`, which must not land in the source tree). Findings by file.
-std::map<std::string, std::vector<al::Diagnostic>> lint_archive_case(const fs::path& case_dir) {
+// Cases of the rules that see a site (archive/*, attribution/*, jekyll/*) run
+// through the whole pipeline on a copy of the case directory, as a site (the
+// archive stage keeps its index cache next to `_posts`, which must not land in
+// the source tree). Findings by file, relative to the case directory.
+bool is_site_case(const std::string& case_name) {
+  for (const char* family : {"archive/", "attribution/", "jekyll/"}) {
+    if (case_name.rfind(family, 0) == 0) return true;
+  }
+  return false;
+}
+
+std::map<std::string, std::vector<al::Diagnostic>> lint_site_case(const fs::path& case_dir) {
   TempDir tmp;
   fs::copy(case_dir, tmp.path(), fs::copy_options::recursive);
-  al::test::spit(tmp / ".archive-lint.yml", "extends: news-archive\n");
-  al::PipelineOptions options;
-  options.paths = {(tmp / "_posts").string()};
-  options.config = (tmp / ".archive-lint.yml").string();
-  options.jobs = 1;
-  options.offline = true;
-  al::PipelineResult run = al::run_pipeline(options);
+  al::PipelineResult run = lint_site_offline(tmp.path(), {(tmp / "_posts").string()}, "extends: news-archive\n", 1);
   CHECK(run.warnings.empty());
-  al::RunResult& result = run.result;
   std::map<std::string, std::vector<al::Diagnostic>> out;
-  for (auto& d : result.diagnostics) out[d.path].push_back(std::move(d));
+  for (auto& d : run.result.diagnostics) out[d.path].push_back(std::move(d));
   return out;
 }
 
@@ -151,8 +140,8 @@ TEST_CASE("fixtures: every fixture gets exactly the expected findings", "[fixtur
     const std::string case_name = case_dir.lexically_relative(fixtures_root()).generic_string();
     auto expected = read_expected(case_dir / "expected.tsv");
     const auto files = fixture_files(case_dir);
-    const bool archive_case = case_name.rfind("archive/", 0) == 0;
-    const auto archive_findings = archive_case ? lint_archive_case(case_dir) : std::map<std::string, std::vector<al::Diagnostic>>();
+    const bool site_case = is_site_case(case_name);
+    const auto site_findings = site_case ? lint_site_case(case_dir) : std::map<std::string, std::vector<al::Diagnostic>>();
     for (const auto& [file, rows] : expected) {
       INFO("expected.tsv of " << case_name << " names " << file);
       CHECK(std::find(files.begin(), files.end(), file) != files.end());
@@ -163,8 +152,8 @@ TEST_CASE("fixtures: every fixture gets exactly the expected findings", "[fixtur
       const std::string display = case_name + "/" + file;
       const al::Document doc = al::load_document(fs_path.string(), display);
       std::vector<al::Diagnostic> found;
-      if (archive_case) {
-        if (auto f = archive_findings.find(file); f != archive_findings.end()) found = f->second;
+      if (site_case) {
+        if (auto f = site_findings.find(file); f != site_findings.end()) found = f->second;
       } else {
         found = lint(doc);
       }

@@ -151,4 +151,29 @@ std::vector<std::string> gen_archive_kinds(const std::string& family) {
   return kinds;
 }
 
+PipelineResult lint_site_offline(const fs::path& root, const std::vector<std::string>& paths,
+                                 const std::string& config_text, unsigned jobs) {
+  spit(root / ".archive-lint.yml", config_text);
+  PipelineOptions options;
+  options.paths = paths;
+  options.config = (root / ".archive-lint.yml").string();
+  options.jobs = jobs;
+  options.offline = true;
+  return run_pipeline(options);
+}
+
+bool is_good_fixture_name(const std::string& name) {
+  std::size_t i = 0;
+  for (int field = 0; field < 3; ++field) {
+    const std::size_t begin = i;
+    while (i < name.size() && name[i] >= '0' && name[i] <= '9') ++i;
+    if (i == begin || i >= name.size() || name[i] != '-') {
+      i = 0;
+      break;
+    }
+    ++i;
+  }
+  return name.compare(i, 5, "good-") == 0;
+}
+
 }  // namespace al::test

@@ -9,6 +9,7 @@
 #include "archive_lint/config.hpp"
 #include "archive_lint/diagnostic.hpp"
 #include "archive_lint/document.hpp"
+#include "archive_lint/pipeline.hpp"
 #include "archive_lint/runner.hpp"
 
 namespace al::test {
@@ -60,6 +61,15 @@ void spit(const fs::path& path, const std::string& content);  // creates parent 
 const std::vector<ActiveCheck>& news_archive_checks();
 std::vector<Diagnostic> lint(const Document& doc);
 std::vector<Diagnostic> lint_text(const std::string& display_path, const std::string& bytes);
+
+// The one harness for tests that lint a site: the library's pipeline, offline,
+// on `paths`, with `config_text` written to root/.archive-lint.yml.
+PipelineResult lint_site_offline(const fs::path& root, const std::vector<std::string>& paths,
+                                 const std::string& config_text = "extends: news-archive\n", unsigned jobs = 2);
+
+// A fixture expected to be clean: `good-x.md`, or the same after a
+// `YYYY-MM-DD-` prefix (any digit widths: `2022-1-20-good-x.md`).
+bool is_good_fixture_name(const std::string& name);
 
 struct RunOutput {
   int exit_code = -1;
