@@ -6,6 +6,7 @@
 
 #include "archive_lint/config.hpp"
 #include "archive_lint/text.hpp"
+#include "archive_lint/yaml_read.hpp"
 
 namespace al {
 
@@ -17,26 +18,10 @@ std::string at(const std::string& file, const YAML::Node& node) { return yaml_lo
   throw ConfigError(fmt::format("{}: {}", at(file, node), message));
 }
 
-void known_keys(const std::string& file, const YAML::Node& map, const char* where, const std::set<std::string>& keys) {
-  for (auto it = map.begin(); it != map.end(); ++it) {
-    const std::string key = it->first.IsScalar() ? it->first.Scalar() : std::string("?");
-    if (keys.count(key)) continue;
-    std::string list;
-    for (const auto& k : keys) list += (list.empty() ? "" : ", ") + k;
-    fail(file, it->first, fmt::format("unknown key '{}.{}' (known: {})", where, key, list));
-  }
-}
-
-std::string scalar(const std::string& file, const YAML::Node& node, const std::string& what) {
-  if (!node.IsScalar()) fail(file, node, fmt::format("'{}' must be a string", what));
-  return node.Scalar();
-}
-
-bool boolean(const std::string& file, const YAML::Node& node, const std::string& what) {
-  bool v = false;
-  if (!node.IsScalar() || !YAML::convert<bool>::decode(node, v)) fail(file, node, fmt::format("'{}' must be true or false", what));
-  return v;
-}
+// The shared typed readers; their OptionError gets the file's place in
+// compile_attribution. `what` is the setting, quoted in the message.
+std::string scalar(const YAML::Node& node, const std::string& what) { return yaml_read::string(node, "'" + what + "'"); }
+bool boolean(const YAML::Node& node, const std::string& what) { return yaml_read::boolean(node, "'" + what + "'"); }
 
 bool is_none(const YAML::Node& node) {
   if (!node.IsDefined() || node.IsNull()) return true;
@@ -48,7 +33,7 @@ bool is_none(const YAML::Node& node) {
 Template compile_template(const std::string& file, const YAML::Node& node, const std::string& what,
                           const std::set<std::string>& allowed, bool need_placeholder) {
   Template t;
-  t.text = scalar(file, node, what);
+  t.text = scalar(node, what);
   std::string re;
   std::size_t i = 0;
   bool in_prefix = true;
@@ -89,7 +74,7 @@ MarkerRule compile_marker(const std::string& file, const YAML::Node& node) {
   MarkerRule m;
   const YAML::Node pattern = node["pattern"];
   if (!pattern.IsDefined()) fail(file, node, "'attribution.marker' needs a 'pattern' with a (?<source>...) capture");
-  m.pattern = scalar(file, pattern, "attribution.marker.pattern");
+  m.pattern = scalar(pattern, "attribution.marker.pattern");
   try {
     m.re.emplace(m.pattern);
   } catch (const PatternError& e) {
@@ -101,7 +86,7 @@ MarkerRule compile_marker(const std::string& file, const YAML::Node& node) {
   m.source_group = *source;
   m.literal_prefix = regex_literal_prefix(m.pattern);
   if (const YAML::Node element = node["element"]; element.IsDefined() && !element.IsNull()) {
-    m.element = scalar(file, element, "attribution.marker.element");
+    m.element = scalar(element, "attribution.marker.element");
     std::size_t dot = m.element.find('.');
     m.element_tag = to_lower_ascii(m.element.substr(0, dot));
     auto valid_name = [](std::string_view s) {
@@ -129,7 +114,7 @@ MarkerRule compile_marker(const std::string& file, const YAML::Node& node) {
     m.count = v;
   }
   if (const YAML::Node position = node["position"]; position.IsDefined() && !position.IsNull()) {
-    const std::string v = scalar(file, position, "attribution.marker.position");
+    const std::string v = scalar(position, "attribution.marker.position");
     if (v == "end") m.at_end = true;
     else if (v == "any") m.at_end = false;
     else fail(file, position, fmt::format("'attribution.marker.position' must be end or any, got '{}'", v));
@@ -140,14 +125,14 @@ MarkerRule compile_marker(const std::string& file, const YAML::Node& node) {
 CategoryRule compile_category(const std::string& file, const std::string& name, const YAML::Node& node) {
   CategoryRule c;
   if (!node.IsMap()) fail(file, node, fmt::format("'attribution.categories.{}' must be a mapping", name));
-  known_keys(file, node, ("attribution.categories." + name).c_str(), {"marker", "require_source_link"});
+  yaml_read::known_keys(node, "attribution.categories." + name, {"marker", "require_source_link"});
   if (const YAML::Node marker = node["marker"]; marker.IsDefined()) {
     if (is_none(marker)) c.marker = false;
     else if (marker.IsScalar() && (marker.Scalar() == "required" || marker.Scalar() == "true")) c.marker = true;
     else fail(file, marker, fmt::format("'attribution.categories.{}.marker' must be none or required", name));
   }
   if (const YAML::Node r = node["require_source_link"]; r.IsDefined() && !r.IsNull())
-    c.require_source_link = boolean(file, r, "attribution.categories." + name + ".require_source_link");
+    c.require_source_link = boolean(r, "attribution.categories." + name + ".require_source_link");
   return c;
 }
 
@@ -217,11 +202,13 @@ void validate_attribution(const YAML::Node& node, const std::string& file) {
   (void)compile_attribution(node, file);
 }
 
-AttributionRules compile_attribution(const YAML::Node& node, const std::string& file) {
+namespace {
+
+AttributionRules compile_rules(const YAML::Node& node, const std::string& file) {
   AttributionRules rules;
   if (!node.IsDefined() || node.IsNull()) return rules;
   if (!node.IsMap()) fail(file, node, "'attribution' must be a mapping (marker, agree, require_source_link, categories)");
-  known_keys(file, node, "attribution", {"marker", "agree", "require_source_link", "categories"});
+  yaml_read::known_keys(node, "attribution", {"marker", "agree", "require_source_link", "categories"});
   rules.configured = true;
   {
     YAML::Emitter canonical;
@@ -230,12 +217,12 @@ AttributionRules compile_attribution(const YAML::Node& node, const std::string& 
   }
   if (const YAML::Node marker = node["marker"]; marker.IsDefined() && !is_none(marker)) {
     if (!marker.IsMap()) fail(file, marker, "'attribution.marker' must be a mapping or none");
-    known_keys(file, marker, "attribution.marker", {"pattern", "element", "count", "position"});
+    yaml_read::known_keys(marker, "attribution.marker", {"pattern", "element", "count", "position"});
     rules.marker = compile_marker(file, marker);
   }
   if (const YAML::Node agree = node["agree"]; agree.IsDefined() && !agree.IsNull()) {
     if (!agree.IsMap()) fail(file, agree, "'attribution.agree' must be a mapping");
-    known_keys(file, agree, "attribution.agree", {"tags", "backlink_text", "backlink_url"});
+    yaml_read::known_keys(agree, "attribution.agree", {"tags", "backlink_text", "backlink_url"});
     if (const YAML::Node t = agree["tags"]; t.IsDefined() && !t.IsNull())
       rules.tags = compile_template(file, t, "attribution.agree.tags", {"source"}, true);
     if (const YAML::Node t = agree["backlink_text"]; t.IsDefined() && !t.IsNull())
@@ -252,15 +239,25 @@ AttributionRules compile_attribution(const YAML::Node& node, const std::string& 
     }
   }
   if (const YAML::Node r = node["require_source_link"]; r.IsDefined() && !r.IsNull())
-    rules.require_source_link = boolean(file, r, "attribution.require_source_link");
+    rules.require_source_link = boolean(r, "attribution.require_source_link");
   if (const YAML::Node cats = node["categories"]; cats.IsDefined() && !cats.IsNull()) {
     if (!cats.IsMap()) fail(file, cats, "'attribution.categories' must map category names to rules");
     for (auto it = cats.begin(); it != cats.end(); ++it) {
-      const std::string name = scalar(file, it->first, "attribution.categories key");
+      const std::string name = scalar(it->first, "attribution.categories key");
       rules.categories[name] = compile_category(file, name, it->second);
     }
   }
   return rules;
+}
+
+}  // namespace
+
+AttributionRules compile_attribution(const YAML::Node& node, const std::string& file) {
+  try {
+    return compile_rules(node, file);
+  } catch (const OptionError& e) {
+    throw ConfigError(fmt::format("{}: {}", yaml_location(file, e.mark), e.what()));
+  }
 }
 
 std::string regex_literal_prefix(std::string_view pattern) {

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "archive_lint/yaml_read.hpp"
+
 #include <new>
 #include <stdexcept>
 
@@ -90,43 +92,29 @@ void Emitter::report_line(std::uint32_t line, std::string message) {
 }
 
 
+namespace {
+std::string option_subject(const std::string& name) { return fmt::format("option '{}'", name); }
+}  // namespace
+
 std::string option_string(const YAML::Node& options, const std::string& name, const std::string& fallback) {
   const YAML::Node node = options[name];
-  if (!node.IsDefined() || node.IsNull()) return fallback;
-  if (!node.IsScalar()) throw OptionError(fmt::format("option '{}' must be a string", name), node.Mark());
-  return node.Scalar();
+  return yaml_read::absent(node) ? fallback : yaml_read::string(node, option_subject(name));
 }
 
 std::vector<std::string> option_string_list(const YAML::Node& options, const std::string& name,
                                             const std::vector<std::string>& fallback) {
   const YAML::Node node = options[name];
-  if (!node.IsDefined() || node.IsNull()) return fallback;
-  if (node.IsScalar()) return {node.Scalar()};
-  if (!node.IsSequence()) throw OptionError(fmt::format("option '{}' must be a list of strings", name), node.Mark());
-  std::vector<std::string> out;
-  for (const auto& item : node) {
-    if (!item.IsScalar()) throw OptionError(fmt::format("option '{}' must be a list of strings", name), item.Mark());
-    out.push_back(item.Scalar());
-  }
-  return out;
+  return yaml_read::absent(node) ? fallback : yaml_read::string_list(node, option_subject(name));
 }
 
 bool option_bool(const YAML::Node& options, const std::string& name, bool fallback) {
   const YAML::Node node = options[name];
-  if (!node.IsDefined() || node.IsNull()) return fallback;
-  bool value = fallback;
-  if (!node.IsScalar() || !YAML::convert<bool>::decode(node, value))
-    throw OptionError(fmt::format("option '{}' must be true or false", name), node.Mark());
-  return value;
+  return yaml_read::absent(node) ? fallback : yaml_read::boolean(node, option_subject(name));
 }
 
 long option_int(const YAML::Node& options, const std::string& name, long fallback) {
   const YAML::Node node = options[name];
-  if (!node.IsDefined() || node.IsNull()) return fallback;
-  long value = fallback;
-  if (!node.IsScalar() || !YAML::convert<long>::decode(node, value))
-    throw OptionError(fmt::format("option '{}' must be an integer", name), node.Mark());
-  return value;
+  return yaml_read::absent(node) ? fallback : yaml_read::integer(node, option_subject(name));
 }
 
 }  // namespace al

@@ -143,3 +143,26 @@ TEST_CASE("the link cache lives in the site root's .archive-lint/", "[config][li
   CHECK_FALSE(fs::exists(tmp / "site/_posts/.archive-lint"));
   CHECK_FALSE(fs::exists(tmp / ".archive-lint"));
 }
+
+TEST_CASE("one typed reader: a wrong type reads the same in rule options, links and attribution", "[config][hostile]") {
+  const std::string file = "/project/.archive-lint.yml";
+  auto message = [&](const std::string& yaml) -> std::string {
+    try {
+      const al::Config config = al::parse_config(yaml, file);
+      (void)al::instantiate_checks(config);
+      (void)al::load_link_settings(config);
+    } catch (const al::ConfigError& e) {
+      return e.what();
+    }
+    return "accepted";
+  };
+  CHECK(message("rules:\n  jekyll/future-date:\n    future: maybe\n") ==
+        file + ":3:13: rule 'jekyll/future-date': option 'future' must be true or false");
+  CHECK(message("links:\n  allow_private: maybe\n") == file + ":2:18: links.allow_private must be true or false");
+  CHECK(message("attribution:\n  require_source_link: maybe\n") ==
+        file + ":2:24: 'attribution.require_source_link' must be true or false");
+  CHECK(message("rules:\n  archive/singleton-category:\n    min_posts: [1]\n") ==
+        file + ":3:16: rule 'archive/singleton-category': option 'min_posts' must be an integer");
+  CHECK(message("attribution:\n  marker:\n    pattern: '(?<source>x)'\n    nope: 1\n") ==
+        file + ":4:5: unknown key 'attribution.marker.nope' (known: count, element, pattern, position)");
+}

@@ -11,6 +11,7 @@
 
 #include "archive_lint/diagnostic.hpp"
 #include "archive_lint/document.hpp"
+#include "archive_lint/yaml_read.hpp"
 
 namespace al {
 
@@ -43,15 +44,9 @@ struct CheckMeta {
   std::string_view family() const { return std::string_view(id).substr(0, id.find('/')); }
 };
 
-// Raised by Check::configure for a bad option value; reported with exit code 2.
-// `at` is the offending value's place in the config, when it has one: the
-// error then reads `file:line:col: rule 'id': message`, like every other
-// config error.
-struct OptionError : std::runtime_error {
-  explicit OptionError(const std::string& message, const YAML::Mark& at = YAML::Mark::null_mark())
-      : std::runtime_error(message), mark(at) {}
-  YAML::Mark mark;
-};
+// Check::configure throws OptionError (archive_lint/yaml_read.hpp) for a bad
+// option value; reported with exit code 2 as `file:line:col: rule 'id': message`,
+// like every other config error.
 
 // Collects a check's findings for one document. At most kMaxFindingsPerRule
 // are listed per rule and file; the rest are counted, and one last finding
@@ -118,7 +113,8 @@ inline constexpr std::string_view kCheckFailedRule = "internal/check-failed";
 // "<what_failed>: <the exception in words>; <consequence>. This is a bug...".
 std::string check_failure_message(std::string_view what_failed, std::string_view consequence);
 
-// Helpers for configure(): typed access with a clear error naming the option.
+// Helpers for configure(): yaml_read with the subject "option '<name>'", and
+// the fallback when the option is absent.
 std::string option_string(const YAML::Node& options, const std::string& name, const std::string& fallback);
 std::vector<std::string> option_string_list(const YAML::Node& options, const std::string& name,
                                             const std::vector<std::string>& fallback);

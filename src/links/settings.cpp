@@ -2,27 +2,18 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <map>
 #include <set>
 
 #include "archive_lint/links.hpp"
 #include "archive_lint/runner.hpp"
 #include "archive_lint/version.hpp"
+#include "archive_lint/yaml_read.hpp"
 #include "links/url.hpp"
 
 namespace al {
 
 namespace {
-
-std::string where(const Config& config, const YAML::Node& node) {
-  const std::string file = config.file.empty() ? "<config>" : config.file.string();
-  const auto mark = node.Mark();
-  if (mark.is_null() || mark.line < 0) return file;
-  return fmt::format("{}:{}:{}", file, mark.line + 1, mark.column + 1);
-}
-
-[[noreturn]] void bad(const Config& config, const YAML::Node& node, const std::string& key, const std::string& what) {
-  throw ConfigError(fmt::format("{}: links.{} {}", where(config, node), key, what));
-}
 
 // The ranges of the settings that are both a `links:` key and a flag: both
 // paths check them with the same function, so neither can slip past.
@@ -46,36 +37,22 @@ std::optional<long> milliseconds(double seconds, Seconds range) {
 
 bool within(long v, Whole range) { return v >= range.low && v <= range.high; }
 
-long milliseconds(const Config& config, const YAML::Node& node, const std::string& key, Seconds range) {
-  double v = 0;
-  const auto ms = node.IsScalar() && YAML::convert<double>::decode(node, v) ? milliseconds(v, range) : std::nullopt;
-  if (!ms) bad(config, node, key, fmt::format("must be a number of seconds from {} to {}", range.low, range.high));
+long milliseconds(const YAML::Node& node, const std::string& subject, Seconds range) {
+  const std::string expected = fmt::format("must be a number of seconds from {} to {}", range.low, range.high);
+  const auto ms = milliseconds(yaml_read::number(node, subject, expected), range);
+  if (!ms) yaml_read::fail(node, subject, expected);
   return *ms;
 }
 
-long integer(const Config& config, const YAML::Node& node, const std::string& key, Whole range) {
-  long v = 0;
-  if (!node.IsScalar() || !YAML::convert<long>::decode(node, v) || !within(v, range))
-    bad(config, node, key, fmt::format("must be an integer from {} to {}", range.low, range.high));
-  return v;
-}
-
-bool boolean(const Config& config, const YAML::Node& node, const std::string& key) {
-  bool v = false;
-  if (!node.IsScalar() || !YAML::convert<bool>::decode(node, v)) bad(config, node, key, "must be true or false");
-  return v;
-}
-
-std::string text(const Config& config, const YAML::Node& node, const std::string& key) {
-  if (!node.IsScalar()) bad(config, node, key, "must be a string");
-  return node.Scalar();
+int whole(const YAML::Node& node, const std::string& subject, Whole range) {
+  return static_cast<int>(yaml_read::integer(node, subject, range.low, range.high));
 }
 
 constexpr long long kDay = 86400;
 constexpr long long kMaxDuration = 36500 * kDay;  // a hundred years: a bound no setting needs to pass
 
 // "86400", "1d", "12h", "30m", "45s", from low to kMaxDuration seconds.
-long long duration_seconds(const Config& config, const YAML::Node& node, const std::string& key, long long low) {
+long long duration_seconds(const YAML::Node& node, const std::string& subject, long long low) {
   const std::string expected = fmt::format("must be a duration from {} to 36500d, such as 3600, 12h or 30d",
                                            low >= kDay ? fmt::format("{}d", low / kDay) : std::to_string(low));
   std::string text = node.IsScalar() ? node.Scalar() : std::string();
@@ -89,27 +66,27 @@ long long duration_seconds(const Config& config, const YAML::Node& node, const s
       default: break;
     }
   }
-  if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos) bad(config, node, key, expected);
+  if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos) yaml_read::fail(node, subject, expected);
   long long seconds = 0;
   for (const char c : text) {
     seconds = seconds * 10 + (c - '0');
-    if (seconds * unit > kMaxDuration) bad(config, node, key, expected);  // before it can overflow
+    if (seconds * unit > kMaxDuration) yaml_read::fail(node, subject, expected);  // before it can overflow
   }
-  if (seconds * unit < low) bad(config, node, key, expected);
+  if (seconds * unit < low) yaml_read::fail(node, subject, expected);
   return seconds * unit;
 }
 
 // `node` is the pattern's scalar, so the message points at it.
-Pattern compile(const Config& config, const YAML::Node& node, const std::string& key) {
+Pattern compile(const YAML::Node& node, const std::string& subject) {
   try {
     return Pattern(node.Scalar());
   } catch (const PatternError& e) {
-    bad(config, node, key, fmt::format("pattern '{}': {}", node.Scalar(), e.what()));
+    yaml_read::fail(node, subject, fmt::format("pattern '{}': {}", node.Scalar(), e.what()));
   }
 }
 
-StatusRange status_range(const Config& config, const YAML::Node& node) {
-  if (!node.IsScalar()) bad(config, node, "accept", "takes status codes or ranges like 200-299");
+StatusRange status_range(const YAML::Node& node, const std::string& subject) {
+  if (!node.IsScalar()) yaml_read::fail(node, subject, "takes status codes or ranges like 200-299");
   const std::string text = node.Scalar();
   StatusRange r;
   const auto dash = text.find('-');
@@ -125,90 +102,105 @@ StatusRange status_range(const Config& config, const YAML::Node& node) {
       if (used != text.size() - dash - 1) throw std::invalid_argument(text);
     }
   } catch (const std::exception&) {
-    bad(config, node, "accept", fmt::format("has '{}', not a status code or a range like 200-299", text));
+    yaml_read::fail(node, subject, fmt::format("has '{}', not a status code or a range like 200-299", text));
   }
   if (r.low < 100 || r.high > 999 || r.low > r.high)
-    bad(config, node, "accept", fmt::format("has '{}', outside 100-999", text));
+    yaml_read::fail(node, subject, fmt::format("has '{}', outside 100-999", text));
   return r;
 }
 
-}  // namespace
-
-LinkSettings load_link_settings(const Config& config, const LinkOverrides& overrides) {
-  LinkSettings s;
-  s.root = config.root.empty() ? std::filesystem::path(".") : config.root;
-  s.site_url = config.site_url;
+// What `links:` sets besides LinkSettings' own fields; resolved once every
+// source (keys, flags) has spoken.
+struct LinksExtra {
   std::string contact;
   std::string user_agent;
   std::optional<std::string> protocol_relative;
   std::optional<std::string> cache;
-  static const std::set<std::string> kKeys = {
-      "timeout",     "connect_timeout", "max_concurrency", "max_per_host", "min_interval",  "retries",
-      "retry_backoff", "retry_after_max", "max_redirects", "max_body_bytes", "user_agent", "contact",
-      "allow_private", "exclude",       "accept",          "protocol_relative", "remap",   "cache",
-      "cache_max_age", "cache_prune_after"};
-  const YAML::Node& links = config.links;
-  if (links && links.IsMap()) {
-    for (auto it = links.begin(); it != links.end(); ++it) {
-      const std::string key = it->first.Scalar();
-      const YAML::Node v = it->second;
-      if (!kKeys.count(key)) {
-        std::string known;
-        for (const auto& k : kKeys) known += (known.empty() ? "" : ", ") + k;
-        throw ConfigError(fmt::format("{}: unknown key 'links.{}' (known: {})", where(config, it->first), key, known));
-      }
-      if (key == "timeout") s.engine.timeout_ms = milliseconds(config, v, key, kTimeout);
-      else if (key == "connect_timeout") s.engine.connect_timeout_ms = milliseconds(config, v, key, kTimeout);
-      else if (key == "max_concurrency") s.engine.max_concurrency = static_cast<int>(integer(config, v, key, kMaxConcurrency));
-      else if (key == "max_per_host") s.engine.max_per_host = static_cast<int>(integer(config, v, key, kMaxPerHost));
-      else if (key == "min_interval") s.engine.min_interval_ms = milliseconds(config, v, key, {0, 3600});
-      else if (key == "retries") s.engine.retries = static_cast<int>(integer(config, v, key, kRetries));
-      else if (key == "retry_backoff") s.engine.backoff_base_ms = milliseconds(config, v, key, {0, 600});
-      else if (key == "retry_after_max") s.engine.retry_after_max_ms = milliseconds(config, v, key, {0, 3600});
-      else if (key == "max_redirects") s.engine.max_redirects = static_cast<int>(integer(config, v, key, {0, 50}));
-      else if (key == "max_body_bytes") s.engine.max_body_bytes = static_cast<std::size_t>(integer(config, v, key, {0, 1L << 30}));
-      else if (key == "user_agent") user_agent = text(config, v, key);
-      else if (key == "contact") contact = text(config, v, key);
-      else if (key == "allow_private") s.engine.allow_private = boolean(config, v, key);
-      else if (key == "exclude") {
-        if (v.IsScalar()) s.exclude.push_back(compile(config, v, key));
-        else if (!v.IsSequence()) bad(config, v, key, "must be a list of strings");
-        for (const auto& item : v) {
-          if (!item.IsScalar()) bad(config, item, key, "must be a list of strings");
-          s.exclude.push_back(compile(config, item, key));
-        }
-      } else if (key == "accept") {
-        s.engine.accept.clear();
-        if (v.IsSequence()) {
-          for (const auto& item : v) s.engine.accept.push_back(status_range(config, item));
-        } else {
-          s.engine.accept.push_back(status_range(config, v));
-        }
-      } else if (key == "protocol_relative") {
-        const std::string mode = v.IsScalar() ? v.Scalar() : "";
-        if (mode != "https" && mode != "http" && mode != "both" && mode != "error")
-          bad(config, v, key, "must be https, http, both or error");
-        protocol_relative = mode;
-      } else if (key == "remap") {
-        if (!v.IsSequence()) bad(config, v, key, "must be a list of {pattern, file} rules");
-        for (const auto& rule : v) {
-          if (!rule.IsMap() || !rule["pattern"] || !rule["file"] || !rule["pattern"].IsScalar() || !rule["file"].IsScalar())
-            bad(config, rule, key, "rules need a 'pattern' (regex on the resolved URL) and a 'file' (local path)");
-          s.remap.push_back(RemapRule{compile(config, rule["pattern"], key), rule["file"].Scalar()});
-        }
-      } else if (key == "cache") {
-        bool enabled = true;
-        if (v.IsScalar() && YAML::convert<bool>::decode(v, enabled) && !enabled) s.use_cache = false;
-        else if (v.IsScalar()) cache = v.Scalar();
-        else bad(config, v, key, "must be a file path or false");
-      } else if (key == "cache_max_age") {
-        s.cache_max_age_s = duration_seconds(config, v, key, 0);
-      } else if (key == "cache_prune_after") {
-        s.cache_prune_after_s = duration_seconds(config, v, key, kDay);
-      }
-    }
+};
+
+void read_exclude(const YAML::Node& v, const std::string& k, LinkSettings& s) {
+  if (!v.IsScalar() && !v.IsSequence()) yaml_read::fail(v, k, "must be a list of strings");
+  if (v.IsScalar()) s.exclude.push_back(compile(v, k));
+  for (const auto& item : v) {
+    if (!item.IsScalar()) yaml_read::fail(item, k, "must be a list of strings");
+    s.exclude.push_back(compile(item, k));
   }
-  // CLI overrides.
+}
+
+void read_remap(const YAML::Node& v, const std::string& k, LinkSettings& s) {
+  if (!v.IsSequence()) yaml_read::fail(v, k, "must be a list of {pattern, file} rules");
+  for (const auto& rule : v) {
+    if (!rule.IsMap() || !rule["pattern"] || !rule["file"] || !rule["pattern"].IsScalar() || !rule["file"].IsScalar())
+      yaml_read::fail(rule, k, "rules need a 'pattern' (regex on the resolved URL) and a 'file' (local path)");
+    s.remap.push_back(RemapRule{compile(rule["pattern"], k), rule["file"].Scalar()});
+  }
+}
+
+// One reader per `links:` key; `k` is the subject of messages ("links.timeout").
+using KeyReader = void (*)(const YAML::Node& v, const std::string& k, LinkSettings& s, LinksExtra& x);
+
+const std::map<std::string, KeyReader>& key_readers() {
+  using N = const YAML::Node&;
+  using K = const std::string&;
+  static const std::map<std::string, KeyReader> readers = {
+      {"timeout", [](N v, K k, LinkSettings& s, LinksExtra&) { s.engine.timeout_ms = milliseconds(v, k, kTimeout); }},
+      {"connect_timeout", [](N v, K k, LinkSettings& s, LinksExtra&) { s.engine.connect_timeout_ms = milliseconds(v, k, kTimeout); }},
+      {"max_concurrency", [](N v, K k, LinkSettings& s, LinksExtra&) { s.engine.max_concurrency = whole(v, k, kMaxConcurrency); }},
+      {"max_per_host", [](N v, K k, LinkSettings& s, LinksExtra&) { s.engine.max_per_host = whole(v, k, kMaxPerHost); }},
+      {"min_interval", [](N v, K k, LinkSettings& s, LinksExtra&) { s.engine.min_interval_ms = milliseconds(v, k, {0, 3600}); }},
+      {"retries", [](N v, K k, LinkSettings& s, LinksExtra&) { s.engine.retries = whole(v, k, kRetries); }},
+      {"retry_backoff", [](N v, K k, LinkSettings& s, LinksExtra&) { s.engine.backoff_base_ms = milliseconds(v, k, {0, 600}); }},
+      {"retry_after_max", [](N v, K k, LinkSettings& s, LinksExtra&) { s.engine.retry_after_max_ms = milliseconds(v, k, {0, 3600}); }},
+      {"max_redirects", [](N v, K k, LinkSettings& s, LinksExtra&) { s.engine.max_redirects = whole(v, k, {0, 50}); }},
+      {"max_body_bytes",
+       [](N v, K k, LinkSettings& s, LinksExtra&) {
+         s.engine.max_body_bytes = static_cast<std::size_t>(yaml_read::integer(v, k, 0, 1L << 30));
+       }},
+      {"user_agent", [](N v, K k, LinkSettings&, LinksExtra& x) { x.user_agent = yaml_read::string(v, k); }},
+      {"contact", [](N v, K k, LinkSettings&, LinksExtra& x) { x.contact = yaml_read::string(v, k); }},
+      {"allow_private", [](N v, K k, LinkSettings& s, LinksExtra&) { s.engine.allow_private = yaml_read::boolean(v, k); }},
+      {"exclude", [](N v, K k, LinkSettings& s, LinksExtra&) { read_exclude(v, k, s); }},
+      {"accept",
+       [](N v, K k, LinkSettings& s, LinksExtra&) {
+         s.engine.accept.clear();
+         if (!v.IsSequence()) s.engine.accept.push_back(status_range(v, k));
+         for (const auto& item : v) s.engine.accept.push_back(status_range(item, k));
+       }},
+      {"protocol_relative",
+       [](N v, K k, LinkSettings&, LinksExtra& x) {
+         const std::string mode = v.IsScalar() ? v.Scalar() : "";
+         if (mode != "https" && mode != "http" && mode != "both" && mode != "error")
+           yaml_read::fail(v, k, "must be https, http, both or error");
+         x.protocol_relative = mode;
+       }},
+      {"remap", [](N v, K k, LinkSettings& s, LinksExtra&) { read_remap(v, k, s); }},
+      {"cache",
+       [](N v, K k, LinkSettings& s, LinksExtra& x) {
+         bool enabled = true;
+         if (v.IsScalar() && YAML::convert<bool>::decode(v, enabled) && !enabled) s.use_cache = false;
+         else if (v.IsScalar()) x.cache = v.Scalar();
+         else yaml_read::fail(v, k, "must be a file path or false");
+       }},
+      {"cache_max_age", [](N v, K k, LinkSettings& s, LinksExtra&) { s.cache_max_age_s = duration_seconds(v, k, 0); }},
+      {"cache_prune_after", [](N v, K k, LinkSettings& s, LinksExtra&) { s.cache_prune_after_s = duration_seconds(v, k, kDay); }},
+  };
+  return readers;
+}
+
+// Reads the `links:` mapping of the config; throws OptionError at the bad value.
+void read_links_section(const YAML::Node& links, LinkSettings& s, LinksExtra& x) {
+  if (!links || !links.IsMap()) return;
+  std::set<std::string> known;
+  for (const auto& [key, reader] : key_readers()) known.insert(key);
+  yaml_read::known_keys(links, "links", known);
+  for (auto it = links.begin(); it != links.end(); ++it) {
+    const std::string key = it->first.Scalar();
+    key_readers().at(key)(it->second, "links." + key, s, x);
+  }
+}
+
+// The flags given on the command line win over the `links:` keys.
+void apply_overrides(const LinkOverrides& overrides, LinkSettings& s, LinksExtra& x) {
   if (overrides.site_url) s.site_url = *overrides.site_url;
   if (overrides.timeout) {
     const auto ms = milliseconds(*overrides.timeout, kTimeout);
@@ -217,17 +209,17 @@ LinkSettings load_link_settings(const Config& config, const LinkOverrides& overr
                                     kTimeout.low, kTimeout.high, *overrides.timeout));
     s.engine.timeout_ms = *ms;
   }
-  auto whole = [](const std::optional<int>& value, Whole range, const char* flag, const char* key, int& out) {
+  auto whole_flag = [](const std::optional<int>& value, Whole range, const char* flag, const char* key, int& out) {
     if (!value) return;
     if (!within(*value, range))
       throw ConfigError(fmt::format("{}: must be an integer from {} to {} (links.{}), got {}", flag, range.low,
                                     range.high, key, *value));
     out = *value;
   };
-  whole(overrides.max_concurrency, kMaxConcurrency, "--max-concurrency", "max_concurrency", s.engine.max_concurrency);
-  whole(overrides.max_per_host, kMaxPerHost, "--max-per-host", "max_per_host", s.engine.max_per_host);
-  whole(overrides.retries, kRetries, "--retries", "retries", s.engine.retries);
-  if (overrides.cache) cache = *overrides.cache;
+  whole_flag(overrides.max_concurrency, kMaxConcurrency, "--max-concurrency", "max_concurrency", s.engine.max_concurrency);
+  whole_flag(overrides.max_per_host, kMaxPerHost, "--max-per-host", "max_per_host", s.engine.max_per_host);
+  whole_flag(overrides.retries, kRetries, "--retries", "retries", s.engine.retries);
+  if (overrides.cache) x.cache = *overrides.cache;
   if (overrides.no_cache) s.use_cache = false;
   if (overrides.allow_private) s.engine.allow_private = true;
   for (const auto& p : overrides.exclude) {
@@ -237,18 +229,34 @@ LinkSettings load_link_settings(const Config& config, const LinkOverrides& overr
       throw ConfigError(fmt::format("--exclude '{}': {}", p, e.what()));
     }
   }
+}
+
+}  // namespace
+
+LinkSettings load_link_settings(const Config& config, const LinkOverrides& overrides) {
+  LinkSettings s;
+  s.root = config.root.empty() ? std::filesystem::path(".") : config.root;
+  s.site_url = config.site_url;
+  LinksExtra x;
+  try {
+    read_links_section(config.links, s, x);
+  } catch (const OptionError& e) {
+    throw ConfigError(fmt::format("{}: {}", yaml_location(config.file.empty() ? "<config>" : config.file.string(), e.mark),
+                                  e.what()));
+  }
+  apply_overrides(overrides, s, x);
   // Derived values.
   links::Url site;
   std::string error;
   if (!links::parse_http_url(s.site_url, site, error))
     throw ConfigError(fmt::format("site.url '{}' is not a usable http(s) URL: {}", s.site_url, error));
-  s.protocol_relative = protocol_relative.value_or(site.scheme);
-  if (cache) s.cache_file = *cache;
+  s.protocol_relative = x.protocol_relative.value_or(site.scheme);
+  if (x.cache) s.cache_file = *x.cache;
   if (s.cache_file.is_relative()) s.cache_file = (config.site_root.empty() ? s.root : config.site_root) / s.cache_file;
   s.engine.connect_timeout_ms = std::min(s.engine.connect_timeout_ms, s.engine.timeout_ms);
-  s.engine.user_agent = user_agent.empty()
-                            ? fmt::format("archive-lint/{} (link checker; +{})", kRelease, contact.empty() ? kHomepage : contact)
-                            : user_agent;
+  s.engine.user_agent = x.user_agent.empty() ? fmt::format("archive-lint/{} (link checker; +{})", kRelease,
+                                                           x.contact.empty() ? kHomepage : x.contact)
+                                              : x.user_agent;
   return s;
 }
 
