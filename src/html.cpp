@@ -112,54 +112,61 @@ struct CharRef {
   bool is_reference = false;
 };
 
-// s[i] == '&'. Appends the decoded text (or the literal) to out when out != nullptr.
-CharRef read_char_ref(std::string_view s, std::size_t i, bool in_attribute, std::string* out) {
+struct NumericReference {
+  std::string error;     // empty when fine
+  std::uint32_t cp = 0;  // what the tokenizer puts in the reference's place
+};
+
+// Judges a numeric reference's code point as the spec's numeric character
+// reference end state does.
+NumericReference judge_numeric_reference(std::string_view text, std::uint32_t cp, bool semicolon) {
+  if (cp == 0) return {fmt::format("'{}' refers to U+0000", text), 0xFFFD};
+  if (cp > 0x10FFFF) return {fmt::format("'{}' is beyond U+10FFFF", text), 0xFFFD};
+  if (cp >= 0xD800 && cp <= 0xDFFF) return {fmt::format("'{}' refers to a surrogate", text), 0xFFFD};
+  if ((cp >= 0xFDD0 && cp <= 0xFDEF) || (cp & 0xFFFE) == 0xFFFE) return {fmt::format("'{}' refers to a noncharacter", text), cp};
+  if (cp == 0x0D || (cp < 0x20 && cp != 0x09 && cp != 0x0A && cp != 0x0C) || (cp >= 0x7F && cp <= 0x9F))
+    return {fmt::format("'{}' refers to a control character", text), remap_c1(cp)};
+  if (!semicolon) return {fmt::format("'{}' is missing its ';'", text), cp};
+  return {std::string(), cp};
+}
+
+// s[i] == '&', s[i + 1] == '#': `&#123;` or `&#x7b;`.
+CharRef read_numeric_ref(std::string_view s, std::size_t i, std::string* out) {
   CharRef r;
   const std::size_t n = s.size();
-  std::size_t j = i + 1;
-  if (j < n && s[j] == '#') {
+  std::size_t j = i + 2;
+  const bool hex = j < n && (s[j] == 'x' || s[j] == 'X');
+  if (hex) ++j;
+  const std::size_t digits_begin = j;
+  std::uint64_t value = 0;
+  while (j < n && (hex ? std::isxdigit(static_cast<unsigned char>(s[j])) != 0 : is_digit(s[j]))) {
+    const int d = is_digit(s[j]) ? s[j] - '0' : lower(s[j]) - 'a' + 10;
+    if (value <= 0x10FFFF) value = value * (hex ? 16 : 10) + static_cast<std::uint64_t>(d);
     ++j;
-    const bool hex = j < n && (s[j] == 'x' || s[j] == 'X');
-    if (hex) ++j;
-    const std::size_t digits_begin = j;
-    std::uint64_t value = 0;
-    while (j < n && (hex ? std::isxdigit(static_cast<unsigned char>(s[j])) != 0 : is_digit(s[j]))) {
-      const int d = is_digit(s[j]) ? s[j] - '0' : lower(s[j]) - 'a' + 10;
-      if (value <= 0x10FFFF) value = value * (hex ? 16 : 10) + static_cast<std::uint64_t>(d);
-      ++j;
-    }
-    if (j == digits_begin) {
-      r.error = fmt::format("'{}' has no digits", s.substr(i, j - i));
-      if (out) out->append(s.substr(i, j - i));
-      r.length = j - i;
-      return r;
-    }
-    r.is_reference = true;
-    const bool semicolon = j < n && s[j] == ';';
-    if (semicolon) ++j;
+  }
+  if (j == digits_begin) {
+    r.error = fmt::format("'{}' has no digits", s.substr(i, j - i));
+    if (out) out->append(s.substr(i, j - i));
     r.length = j - i;
-    const std::string_view text = s.substr(i, r.length);
-    std::uint32_t cp = static_cast<std::uint32_t>(std::min<std::uint64_t>(value, 0x110000));
-    if (cp == 0) {
-      r.error = fmt::format("'{}' refers to U+0000", text);
-      cp = 0xFFFD;
-    } else if (cp > 0x10FFFF) {
-      r.error = fmt::format("'{}' is beyond U+10FFFF", text);
-      cp = 0xFFFD;
-    } else if (cp >= 0xD800 && cp <= 0xDFFF) {
-      r.error = fmt::format("'{}' refers to a surrogate", text);
-      cp = 0xFFFD;
-    } else if ((cp >= 0xFDD0 && cp <= 0xFDEF) || (cp & 0xFFFE) == 0xFFFE) {
-      r.error = fmt::format("'{}' refers to a noncharacter", text);
-    } else if (cp == 0x0D || (cp < 0x20 && cp != 0x09 && cp != 0x0A && cp != 0x0C) || (cp >= 0x7F && cp <= 0x9F)) {
-      r.error = fmt::format("'{}' refers to a control character", text);
-      cp = remap_c1(cp);
-    } else if (!semicolon) {
-      r.error = fmt::format("'{}' is missing its ';'", text);
-    }
-    if (out) append_utf8(*out, cp);
     return r;
   }
+  r.is_reference = true;
+  const bool semicolon = j < n && s[j] == ';';
+  if (semicolon) ++j;
+  r.length = j - i;
+  const auto cp = static_cast<std::uint32_t>(std::min<std::uint64_t>(value, 0x110000));
+  NumericReference judged = judge_numeric_reference(s.substr(i, r.length), cp, semicolon);
+  r.error = std::move(judged.error);
+  if (out) append_utf8(*out, judged.cp);
+  return r;
+}
+
+// s[i] == '&'. Appends the decoded text (or the literal) to out when out != nullptr.
+CharRef read_char_ref(std::string_view s, std::size_t i, bool in_attribute, std::string* out) {
+  const std::size_t n = s.size();
+  const std::size_t j = i + 1;
+  if (j < n && s[j] == '#') return read_numeric_ref(s, i, out);
+  CharRef r;
   // Named: the longest run of alphanumerics, then the longest matching name.
   std::size_t e = j;
   while (e < n && e - j < 40 && is_alnum(s[e])) ++e;
@@ -433,6 +440,127 @@ class Analyser {
     return next;
   }
 
+  struct AttributeRead {
+    HtmlAttribute attribute;
+    std::size_t next = 0;     // where the tag's scan goes on
+    std::size_t raw_end = 0;  // the end of the attribute's text
+    bool cut_off = false;     // the input ends inside it: the tag is never closed
+  };
+
+  // An attribute's value after `=` at s_[m]: quoted, unquoted, or missing
+  // before '>'. Sets the value, `next` and `raw_end`.
+  void attribute_value(std::size_t m, const std::string& name, AttributeRead& r) {
+    HtmlAttribute& a = r.attribute;
+    if (s_[m] == '"' || s_[m] == '\'') {
+      const std::size_t close = s_.find(s_[m], m + 1);
+      if (close == std::string_view::npos) {
+        r.cut_off = true;
+        return;
+      }
+      a.has_value = true;
+      a.value_begin = base_ + m + 1;
+      a.value_end = base_ + close;
+      value_refs(m + 1, close);
+      a.value = decode_attribute(s_.substr(m + 1, close - m - 1));
+      r.next = r.raw_end = close + 1;
+      if (r.next < n_ && !is_ws(s_[r.next]) && s_[r.next] != '/' && s_[r.next] != '>') {
+        issue(HtmlIssueKind::tokenizer_error, r.next, r.next + 1,
+              fmt::format("missing whitespace after the value of '{}' in <{}>", a.name, name));
+      }
+      return;
+    }
+    if (s_[m] == '>') {
+      issue(HtmlIssueKind::tokenizer_error, m - 1, m, fmt::format("attribute '{}' of <{}> has '=' but no value", a.name, name));
+      a.value_begin = a.value_end = base_ + m;
+      r.next = r.raw_end = m;
+      return;
+    }
+    std::size_t v = m;
+    while (v < n_ && !is_ws(s_[v]) && s_[v] != '>') {
+      const char vc = s_[v];
+      if (vc == '"' || vc == '\'' || vc == '<' || vc == '=' || vc == '`') {
+        issue(HtmlIssueKind::tokenizer_error, v, v + 1,
+              fmt::format("character {} in the unquoted value of '{}' in <{}>; quote the value", vc, a.name, name));
+      }
+      ++v;
+    }
+    a.has_value = true;
+    a.value_begin = base_ + m;
+    a.value_end = base_ + v;
+    value_refs(m, v);
+    a.value = decode_attribute(s_.substr(m, v - m));
+    r.next = r.raw_end = v;
+  }
+
+  // One attribute of <name> at s_[j], which is neither space, '/' nor '>'.
+  AttributeRead attribute(std::size_t j, const std::string& name) {
+    AttributeRead r;
+    HtmlAttribute& a = r.attribute;
+    a.name_begin = base_ + j;
+    std::size_t k = j;
+    if (s_[k] == '=') {
+      issue(HtmlIssueKind::tokenizer_error, k, k + 1, fmt::format("'=' before an attribute name in <{}>", name));
+      ++k;
+    }
+    while (k < n_ && !is_ws(s_[k]) && s_[k] != '/' && s_[k] != '>' && s_[k] != '=') {
+      if (s_[k] == '"' || s_[k] == '\'' || s_[k] == '<') {
+        issue(HtmlIssueKind::tokenizer_error, k, k + 1, fmt::format("character {} in an attribute name of <{}>", s_[k], name));
+      }
+      ++k;
+    }
+    a.name = std::string(s_.substr(j, k - j));
+    for (auto& ch : a.name) ch = lower(ch);
+    a.has_value = false;
+    a.value_begin = a.value_end = base_ + k;
+    std::size_t m = k;
+    while (m < n_ && is_ws(s_[m])) ++m;
+    if (m >= n_ || s_[m] != '=') {
+      r.next = r.raw_end = k;
+      return r;
+    }
+    ++m;
+    while (m < n_ && is_ws(s_[m])) ++m;
+    if (m >= n_) {
+      r.cut_off = true;
+      return r;
+    }
+    attribute_value(m, name, r);
+    return r;
+  }
+
+  // Adds the tag's `count`th attribute unless it repeats one (the first one
+  // wins, the later one is dropped) or the tag is past kMaxHtmlAttributes
+  // (then it is neither kept nor compared). `seen` holds the names once a tag has many.
+  void keep_attribute(HtmlStartTag& st, std::unordered_set<std::string>& seen, std::size_t count, AttributeRead read,
+                      std::size_t tag_begin, const std::string& name) {
+    HtmlAttribute& a = read.attribute;
+    if (count > kMaxHtmlAttributes) {
+      if (!attributes_limit_reported_) {
+        attributes_limit_reported_ = true;
+        limit_issue(tag_begin, tag_begin + 1 + name.size(),
+                    fmt::format("<{}> has more than {} attributes: the html checks do not keep or compare the "
+                                "later ones (a limit of archive-lint, see docs/limits.md)",
+                                name, kMaxHtmlAttributes));
+      }
+      return;
+    }
+    if (st.attributes.size() == 8) {  // from here on, look names up instead of comparing with each
+      for (const auto& prev : st.attributes) seen.insert(prev.name);
+    }
+    out_.steps += std::min<std::size_t>(st.attributes.size(), 8) + a.name.size() + (a.value_end - a.value_begin);
+    const bool duplicate = st.attributes.size() >= 8
+                               ? seen.count(a.name) > 0
+                               : std::any_of(st.attributes.begin(), st.attributes.end(),
+                                             [&](const HtmlAttribute& prev) { return prev.name == a.name; });
+    if (duplicate) {
+      issue(HtmlIssueKind::duplicate_attribute, a.name_begin - base_, read.raw_end,
+            fmt::format("attribute '{}' appears twice on <{}>; browsers keep the first one", a.name, name));
+      return;
+    }
+    if (st.attributes.size() >= 8) seen.insert(a.name);
+    st.attributes.push_back(std::move(a));
+  }
+
   // A start or end tag at s_[i] == '<'.
   std::size_t tag(std::size_t i, bool end_tag) {
     std::size_t j = i + (end_tag ? 2 : 1);
@@ -469,105 +597,13 @@ class Analyser {
         ++j;
         continue;
       }
-      // An attribute.
-      HtmlAttribute a;
-      std::size_t raw_end = 0;
-      a.name_begin = base_ + j;
-      std::size_t k = j;
-      if (s_[k] == '=') {
-        issue(HtmlIssueKind::tokenizer_error, k, k + 1, fmt::format("'=' before an attribute name in <{}>", name));
-        ++k;
+      AttributeRead read = attribute(j, name);
+      if (read.cut_off) {
+        j = n_;
+        break;
       }
-      while (k < n_ && !is_ws(s_[k]) && s_[k] != '/' && s_[k] != '>' && s_[k] != '=') {
-        if (s_[k] == '"' || s_[k] == '\'' || s_[k] == '<') {
-          issue(HtmlIssueKind::tokenizer_error, k, k + 1,
-                fmt::format("character {} in an attribute name of <{}>", s_[k], name));
-        }
-        ++k;
-      }
-      a.name = std::string(s_.substr(j, k - j));
-      for (auto& ch : a.name) ch = lower(ch);
-      std::size_t m = k;
-      while (m < n_ && is_ws(s_[m])) ++m;
-      a.has_value = false;
-      a.value_begin = a.value_end = base_ + k;
-      if (m < n_ && s_[m] == '=') {
-        ++m;
-        while (m < n_ && is_ws(s_[m])) ++m;
-        if (m >= n_) break;
-        if (s_[m] == '"' || s_[m] == '\'') {
-          const std::size_t close = s_.find(s_[m], m + 1);
-          if (close == std::string_view::npos) {
-            j = n_;
-            break;
-          }
-          a.has_value = true;
-          a.value_begin = base_ + m + 1;
-          a.value_end = base_ + close;
-          value_refs(m + 1, close);
-          a.value = decode_attribute(s_.substr(m + 1, close - m - 1));
-          j = close + 1;
-          if (j < n_ && !is_ws(s_[j]) && s_[j] != '/' && s_[j] != '>') {
-            issue(HtmlIssueKind::tokenizer_error, j, j + 1,
-                  fmt::format("missing whitespace after the value of '{}' in <{}>", a.name, name));
-          }
-          raw_end = j;
-        } else if (s_[m] == '>') {
-          issue(HtmlIssueKind::tokenizer_error, m - 1, m,
-                fmt::format("attribute '{}' of <{}> has '=' but no value", a.name, name));
-          a.value_begin = a.value_end = base_ + m;
-          j = m;
-          raw_end = m;
-        } else {
-          std::size_t v = m;
-          while (v < n_ && !is_ws(s_[v]) && s_[v] != '>') {
-            const char vc = s_[v];
-            if (vc == '"' || vc == '\'' || vc == '<' || vc == '=' || vc == '`') {
-              issue(HtmlIssueKind::tokenizer_error, v, v + 1,
-                    fmt::format("character {} in the unquoted value of '{}' in <{}>; quote the value", vc,
-                                a.name, name));
-            }
-            ++v;
-          }
-          a.has_value = true;
-          a.value_begin = base_ + m;
-          a.value_end = base_ + v;
-          value_refs(m, v);
-          a.value = decode_attribute(s_.substr(m, v - m));
-          j = v;
-          raw_end = v;
-        }
-      } else {
-        j = k;
-        raw_end = k;
-      }
-      // Duplicates: the first one wins, the later one is dropped. Past
-      // kMaxHtmlAttributes they are neither kept nor compared.
-      if (++attributes > kMaxHtmlAttributes) {
-        if (!attributes_limit_reported_) {
-          attributes_limit_reported_ = true;
-          limit_issue(i, i + 1 + name.size(),
-                      fmt::format("<{}> has more than {} attributes: the html checks do not keep or compare the "
-                                  "later ones (a limit of archive-lint, see docs/limits.md)",
-                                  name, kMaxHtmlAttributes));
-        }
-        continue;
-      }
-      if (st.attributes.size() == 8) {  // from here on, look names up instead of comparing with each
-        for (const auto& prev : st.attributes) seen.insert(prev.name);
-      }
-      out_.steps += std::min<std::size_t>(st.attributes.size(), 8) + a.name.size() + (a.value_end - a.value_begin);
-      const bool duplicate = st.attributes.size() >= 8
-                                 ? seen.count(a.name) > 0
-                                 : std::any_of(st.attributes.begin(), st.attributes.end(),
-                                               [&](const HtmlAttribute& prev) { return prev.name == a.name; });
-      if (duplicate) {
-        issue(HtmlIssueKind::duplicate_attribute, a.name_begin - base_, raw_end,
-              fmt::format("attribute '{}' appears twice on <{}>; browsers keep the first one", a.name, name));
-      } else {
-        if (st.attributes.size() >= 8) seen.insert(a.name);
-        st.attributes.push_back(std::move(a));
-      }
+      j = read.next;
+      keep_attribute(st, seen, ++attributes, std::move(read), i, name);
     }
     if (!complete) {
       issue(HtmlIssueKind::tokenizer_error, i, std::max(i + 1, line_end(i)),
@@ -931,77 +967,89 @@ class Analyser {
       pop_to(k, e, " before </p>");
       return;
     }
-    if (flags & kFormatting) {
-      std::size_t k = npos;
-      for (std::size_t q = is_open(name) ? stack_.size() : 0; q-- > 0;) {
-        ++out_.steps;
-        if (stack_[q].flags & kMarker) break;
-        if (name_of(stack_[q]) == name && !stack_[q].foreign) {
-          k = q;
-          break;
-        }
-      }
-      if (k == npos || in_scope(name) != k) {
-        issue(HtmlIssueKind::stray_end_tag, b, e, fmt::format("</{0}> has no open <{0}> to close", name));
-        return;
-      }
-      if (k + 1 == stack_.size()) {
-        pop_to(k, e, "");
-        return;
-      }
-      const Open& inner = stack_[k + 1];
-      const std::size_t inner_end = find_end_tag(name_of(inner), e);
-      const std::size_t parent_end = k == 0 ? npos : find_end_tag(name_of(stack_[k - 1]), e);
-      if (inner_end == npos || inner_end > parent_end) {
-        // Nothing closes the inner elements later: </name> closes them here.
-        pop_to(k, e, fmt::format(" before </{}>", name));
-        return;
-      }
-      issue(HtmlIssueKind::misnested, b, e,
-            fmt::format("</{}> closes <{}> while <{}> inside it is still open: close <{}> first", name, name,
-                        name_of(inner), name_of(inner)));
-      const Open o = stack_[k];
-      erase_open(k);
-      finish(o, e);
-      return;
-    }
-    if (flags & kSpecial) {
-      const std::size_t k = name == "li"                                             ? in_scope(name, 2)
-                            : (name == "table" || name == "tbody" || name == "thead" || name == "tfoot" ||
-                               name == "tr" || name == "caption" || name == "colgroup")
-                                ? in_table_scope(name)
-                                : in_scope(name);
-      if (k == npos) {
-        issue(HtmlIssueKind::stray_end_tag, b, e, fmt::format("</{0}> has no open <{0}> to close", name));
-        return;
-      }
-      pop_to(k, e, fmt::format(" before </{}>", name));
-      return;
-    }
-    // Any other end tag: the nearest match, unless a special element is in the way.
-    for (std::size_t k = is_open(name) ? stack_.size() : 0; k-- > 0;) {
+    if (flags & kFormatting) return formatting_end_tag(name, b, e);
+    if (flags & kSpecial) return special_end_tag(name, b, e);
+    other_end_tag(name, b, e);
+  }
+
+  // </b>, </em>, </a>...: the adoption agency's cases that matter for
+  // findings, misnesting among them.
+  void formatting_end_tag(const std::string& name, std::size_t b, std::size_t e) {
+    std::size_t k = npos;
+    for (std::size_t q = is_open(name) ? stack_.size() : 0; q-- > 0;) {
       ++out_.steps;
-      const Open& o = stack_[k];
-      if (name_of(o) == name && !o.foreign) {
-        pop_to(k, e, fmt::format(" before </{}>", name));
-        return;
-      }
-      if (o.flags & kSpecial) {
-        const std::size_t deeper = in_scope(name);
-        if (deeper != npos) {
-          issue(HtmlIssueKind::misnested, b, e,
-                fmt::format("</{}> closes <{}> while <{}> inside it is still open: close <{}> first", name, name,
-                            name_of(o), name_of(o)));
-          const Open d = stack_[deeper];
-          erase_open(deeper);
-          finish(d, e);
-          return;
-        }
+      if (stack_[q].flags & kMarker) break;
+      if (name_of(stack_[q]) == name && !stack_[q].foreign) {
+        k = q;
         break;
       }
     }
-    issue(HtmlIssueKind::stray_end_tag, b, e, fmt::format("</{0}> has no open <{0}> to close", name));
+    if (k == npos || in_scope(name) != k) {
+      issue(HtmlIssueKind::stray_end_tag, b, e, fmt::format("</{0}> has no open <{0}> to close", name));
+      return;
+    }
+    if (k + 1 == stack_.size()) {
+      pop_to(k, e, "");
+      return;
+    }
+    const Open& inner = stack_[k + 1];
+    const std::size_t inner_end = find_end_tag(name_of(inner), e);
+    const std::size_t parent_end = k == 0 ? npos : find_end_tag(name_of(stack_[k - 1]), e);
+    if (inner_end == npos || inner_end > parent_end) {
+      // Nothing closes the inner elements later: </name> closes them here.
+      pop_to(k, e, fmt::format(" before </{}>", name));
+      return;
+    }
+    issue(HtmlIssueKind::misnested, b, e,
+          fmt::format("</{}> closes <{}> while <{}> inside it is still open: close <{}> first", name, name,
+                      name_of(inner), name_of(inner)));
+    const Open o = stack_[k];
+    erase_open(k);
+    finish(o, e);
+    return;
   }
+
+  // </li>, </table>, </div>...: closes up to the element in its scope.
+  void special_end_tag(const std::string& name, std::size_t b, std::size_t e) {
+    const std::size_t k = name == "li"                                             ? in_scope(name, 2)
+                          : (name == "table" || name == "tbody" || name == "thead" || name == "tfoot" ||
+                             name == "tr" || name == "caption" || name == "colgroup")
+                              ? in_table_scope(name)
+                              : in_scope(name);
+    if (k == npos) {
+      issue(HtmlIssueKind::stray_end_tag, b, e, fmt::format("</{0}> has no open <{0}> to close", name));
+      return;
+    }
+    pop_to(k, e, fmt::format(" before </{}>", name));
+    return;
+  }
+
+  // Any other end tag: the nearest match, unless a special element is in the way.
+  void other_end_tag(const std::string& name, std::size_t b, std::size_t e) {
+  for (std::size_t k = is_open(name) ? stack_.size() : 0; k-- > 0;) {
+    ++out_.steps;
+    const Open& o = stack_[k];
+    if (name_of(o) == name && !o.foreign) {
+      pop_to(k, e, fmt::format(" before </{}>", name));
+      return;
+    }
+    if (o.flags & kSpecial) {
+      const std::size_t deeper = in_scope(name);
+      if (deeper != npos) {
+        issue(HtmlIssueKind::misnested, b, e,
+              fmt::format("</{}> closes <{}> while <{}> inside it is still open: close <{}> first", name, name,
+                          name_of(o), name_of(o)));
+        const Open d = stack_[deeper];
+        erase_open(deeper);
+        finish(d, e);
+        return;
+      }
+      break;
+    }
+  }
+  issue(HtmlIssueKind::stray_end_tag, b, e, fmt::format("</{0}> has no open <{0}> to close", name));
+  }
+
 
   // Offset of the next `</name` end tag at or after from, or npos. Every
   // `</` is listed by its lower-cased name on the first question, so a post

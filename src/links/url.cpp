@@ -3,6 +3,8 @@
 #include <arpa/inet.h>
 #include <fmt/format.h>
 
+#include <optional>
+
 #include <cctype>
 
 namespace al::links {
@@ -74,6 +76,86 @@ std::string Url::normalized() const {
   return out;
 }
 
+namespace {
+
+// Where the port's digits are, when the authority has a ':' port.
+struct HostPart {
+  std::string_view port_text;
+  bool has_port = false;
+};
+
+// `[v6]` or `[v6]:port`; sets out.host and out.ipv6. Returns the error in words, or nothing.
+std::optional<std::string> parse_ipv6_host(std::string_view authority, Url& out, HostPart& part) {
+  const auto close = authority.find(']');
+  if (close == std::string_view::npos) return "the IPv6 address has no closing ']'";
+  std::string literal(authority.substr(1, close - 1));
+  if (const auto zone = literal.find('%'); zone != std::string::npos) literal.erase(zone);
+  in6_addr addr{};
+  if (literal.empty() || ::inet_pton(AF_INET6, literal.c_str(), &addr) != 1)
+    return fmt::format("'{}' is not a valid IPv6 address", authority.substr(1, close - 1));
+  out.host = lower(authority.substr(1, close - 1));
+  out.ipv6 = true;
+  const std::string_view after = authority.substr(close + 1);
+  if (after.empty()) return std::nullopt;
+  if (after[0] != ':') return "unexpected text after the IPv6 address";
+  part.has_port = true;
+  part.port_text = after.substr(1);
+  return std::nullopt;
+}
+
+// A name or IPv4 host, with an optional `:port`; sets out.host.
+std::optional<std::string> parse_named_host(std::string_view authority, Url& out, HostPart& part) {
+  const auto colon = authority.rfind(':');
+  std::string_view host = authority;
+  if (colon != std::string_view::npos) {
+    host = authority.substr(0, colon);
+    part.has_port = true;
+    part.port_text = authority.substr(colon + 1);
+  }
+  if (host.empty()) return "the host is empty";
+  for (const char c : host) {
+    if (!valid_host_char(c)) return fmt::format("the host '{}' contains {}", host, printable(c));
+  }
+  if (host.front() == '.' || host.find("..") != std::string_view::npos)
+    return fmt::format("the host '{}' has an empty label", host);
+  bool numeric = true;
+  for (const char c : host) numeric &= is_digit(c) || c == '.';
+  if (numeric) {
+    in_addr addr{};
+    const std::string h(host);
+    if (::inet_pton(AF_INET, h.c_str(), &addr) != 1) return fmt::format("'{}' is not a valid IPv4 address", host);
+  }
+  out.host = lower(host);
+  return std::nullopt;
+}
+
+// 1 to 65535, or nothing.
+std::optional<int> parse_port(std::string_view text) {
+  long port = 0;
+  for (const char c : text) {
+    if (!is_digit(c) || port > 65535) return std::nullopt;
+    port = port * 10 + (c - '0');
+  }
+  if (port < 1 || port > 65535) return std::nullopt;
+  return static_cast<int>(port);
+}
+
+// The path and query after the authority; the fragment is dropped.
+void set_path_and_query(std::string_view tail, Url& out) {
+  if (const auto hash = tail.find('#'); hash != std::string_view::npos) tail = tail.substr(0, hash);
+  const auto q = tail.find('?');
+  // One assignment of a fresh string: assigning "/" over the path just built
+  // trips GCC 12's false -Wrestrict at -O3 (GCC bug 105329).
+  const std::string_view path = tail.substr(0, q);
+  out.path = path.empty() ? std::string(1, '/') : std::string(path);
+  if (q != std::string_view::npos) {
+    out.has_query = true;
+    out.query = std::string(tail.substr(q + 1));
+  }
+}
+
+}  // namespace
+
 bool parse_http_url(std::string_view text, Url& out, std::string& error) {
   out = Url{};
   const std::size_t slen = scheme_length(text);
@@ -94,96 +176,25 @@ bool parse_http_url(std::string_view text, Url& out, std::string& error) {
   rest.remove_prefix(2);
   const std::size_t auth_end = rest.find_first_of("/?#");
   std::string_view authority = rest.substr(0, auth_end);
-  std::string_view tail = auth_end == std::string_view::npos ? std::string_view() : rest.substr(auth_end);
   if (const auto at = authority.rfind('@'); at != std::string_view::npos) {
     out.had_userinfo = true;
     authority.remove_prefix(at + 1);
   }
-  std::string_view port_text;
-  bool has_port = false;
-  if (!authority.empty() && authority[0] == '[') {
-    const auto close = authority.find(']');
-    if (close == std::string_view::npos) {
-      error = "the IPv6 address has no closing ']'";
-      return false;
-    }
-    std::string literal(authority.substr(1, close - 1));
-    if (const auto zone = literal.find('%'); zone != std::string::npos) literal.erase(zone);
-    in6_addr addr{};
-    if (literal.empty() || ::inet_pton(AF_INET6, literal.c_str(), &addr) != 1) {
-      error = fmt::format("'{}' is not a valid IPv6 address", authority.substr(1, close - 1));
-      return false;
-    }
-    out.host = lower(authority.substr(1, close - 1));
-    out.ipv6 = true;
-    const std::string_view after = authority.substr(close + 1);
-    if (!after.empty()) {
-      if (after[0] != ':') {
-        error = "unexpected text after the IPv6 address";
-        return false;
-      }
-      has_port = true;
-      port_text = after.substr(1);
-    }
-  } else {
-    const auto colon = authority.rfind(':');
-    std::string_view host = authority;
-    if (colon != std::string_view::npos) {
-      host = authority.substr(0, colon);
-      has_port = true;
-      port_text = authority.substr(colon + 1);
-    }
-    if (host.empty()) {
-      error = "the host is empty";
-      return false;
-    }
-    for (const char c : host) {
-      if (!valid_host_char(c)) {
-        error = fmt::format("the host '{}' contains {}", host, printable(c));
-        return false;
-      }
-    }
-    if (host.front() == '.' || host.find("..") != std::string_view::npos) {
-      error = fmt::format("the host '{}' has an empty label", host);
-      return false;
-    }
-    bool numeric = true;
-    for (const char c : host) numeric &= is_digit(c) || c == '.';
-    if (numeric) {
-      in_addr addr{};
-      const std::string h(host);
-      if (::inet_pton(AF_INET, h.c_str(), &addr) != 1) {
-        error = fmt::format("'{}' is not a valid IPv4 address", host);
-        return false;
-      }
-    }
-    out.host = lower(host);
+  HostPart part;
+  const bool ipv6 = !authority.empty() && authority[0] == '[';
+  if (auto problem = ipv6 ? parse_ipv6_host(authority, out, part) : parse_named_host(authority, out, part)) {
+    error = std::move(*problem);
+    return false;
   }
-  if (has_port && !port_text.empty()) {
-    long port = 0;
-    for (const char c : port_text) {
-      if (!is_digit(c) || port > 65535) {
-        error = fmt::format("the port '{}' is not a number from 1 to 65535", port_text);
-        return false;
-      }
-      port = port * 10 + (c - '0');
-    }
-    if (port < 1 || port > 65535) {
-      error = fmt::format("the port '{}' is not a number from 1 to 65535", port_text);
+  if (part.has_port && !part.port_text.empty()) {
+    const auto port = parse_port(part.port_text);
+    if (!port) {
+      error = fmt::format("the port '{}' is not a number from 1 to 65535", part.port_text);
       return false;
     }
-    out.port = static_cast<int>(port);
+    out.port = *port;
   }
-  if (const auto hash = tail.find('#'); hash != std::string_view::npos) tail = tail.substr(0, hash);
-  const auto q = tail.find('?');
-  // One assignment of a fresh string: assigning "/" over the path just built
-  // trips GCC 12's false -Wrestrict at -O3 (GCC bug 105329).
-  const std::string_view path = tail.substr(0, q);
-  out.path = path.empty() ? std::string(1, '/') : std::string(path);
-  if (q != std::string_view::npos) {
-    out.has_query = true;
-    out.query = std::string(tail.substr(q + 1));
-  }
+  set_path_and_query(auth_end == std::string_view::npos ? std::string_view() : rest.substr(auth_end), out);
   return true;
 }
 
