@@ -1000,13 +1000,16 @@ class Analyser {
       pop_to(k, e, fmt::format(" before </{}>", name));
       return;
     }
+    close_misnested(name, name_of(inner), k, b, e);
+  }
+
+  // </name> at b..e closes the open element `k` while `inner` inside it stays open.
+  void close_misnested(const std::string& name, std::string_view inner, std::size_t k, std::size_t b, std::size_t e) {
     issue(HtmlIssueKind::misnested, b, e,
-          fmt::format("</{}> closes <{}> while <{}> inside it is still open: close <{}> first", name, name,
-                      name_of(inner), name_of(inner)));
+          fmt::format("</{}> closes <{}> while <{}> inside it is still open: close <{}> first", name, name, inner, inner));
     const Open o = stack_[k];
     erase_open(k);
     finish(o, e);
-    return;
   }
 
   // </li>, </table>, </div>...: closes up to the element in its scope.
@@ -1021,33 +1024,27 @@ class Analyser {
       return;
     }
     pop_to(k, e, fmt::format(" before </{}>", name));
-    return;
   }
 
   // Any other end tag: the nearest match, unless a special element is in the way.
   void other_end_tag(const std::string& name, std::size_t b, std::size_t e) {
-  for (std::size_t k = is_open(name) ? stack_.size() : 0; k-- > 0;) {
-    ++out_.steps;
-    const Open& o = stack_[k];
-    if (name_of(o) == name && !o.foreign) {
-      pop_to(k, e, fmt::format(" before </{}>", name));
-      return;
-    }
-    if (o.flags & kSpecial) {
-      const std::size_t deeper = in_scope(name);
-      if (deeper != npos) {
-        issue(HtmlIssueKind::misnested, b, e,
-              fmt::format("</{}> closes <{}> while <{}> inside it is still open: close <{}> first", name, name,
-                          name_of(o), name_of(o)));
-        const Open d = stack_[deeper];
-        erase_open(deeper);
-        finish(d, e);
+    for (std::size_t k = is_open(name) ? stack_.size() : 0; k-- > 0;) {
+      ++out_.steps;
+      const Open& o = stack_[k];
+      if (name_of(o) == name && !o.foreign) {
+        pop_to(k, e, fmt::format(" before </{}>", name));
         return;
       }
-      break;
+      if (o.flags & kSpecial) {
+        const std::size_t deeper = in_scope(name);
+        if (deeper != npos) {
+          close_misnested(name, name_of(o), deeper, b, e);
+          return;
+        }
+        break;
+      }
     }
-  }
-  issue(HtmlIssueKind::stray_end_tag, b, e, fmt::format("</{0}> has no open <{0}> to close", name));
+    issue(HtmlIssueKind::stray_end_tag, b, e, fmt::format("</{0}> has no open <{0}> to close", name));
   }
 
 
