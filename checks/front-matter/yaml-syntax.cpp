@@ -1,5 +1,7 @@
 #include <fmt/format.h>
 
+#include <vector>
+
 #include "../common.hpp"
 #include "archive_lint/text.hpp"
 
@@ -24,6 +26,53 @@ bool has_unescaped_inner_quote(std::string_view line, std::size_t& quote_column)
   if (rest.empty() || rest[0] == '#') return false;
   quote_column = i;
   return true;
+}
+
+// The `[` or `{` that yaml-cpp's "end of sequence/map flow not found" is
+// about: the innermost flow collection still open at `until`. A linear scan
+// that skips quoted scalars, comments and block scalars (`|`, `>`), whose
+// brackets are text. Returns npos when it finds none.
+std::size_t unclosed_flow_opener(std::string_view yaml, std::size_t until) {
+  std::vector<std::size_t> open;
+  char prev = '\n';                  // the last character outside scalars and comments
+  std::size_t block_indent = std::string_view::npos;  // inside a block scalar: its parent's indentation
+  std::size_t i = 0;
+  while (i < std::min(until, yaml.size())) {
+    const std::size_t line_end = std::min(yaml.find('\n', i), yaml.size());
+    const std::size_t indent = yaml.find_first_not_of(' ', i) - i;
+    if (block_indent != std::string_view::npos) {
+      const bool blank = i + indent >= line_end;
+      if (blank || indent > block_indent) {
+        i = line_end + 1;
+        continue;
+      }
+      block_indent = std::string_view::npos;
+    }
+    for (std::size_t k = i; k < line_end && k < until; ++k) {
+      const char c = yaml[k];
+      const bool value_start = prev == '\n' || prev == ' ' || prev == '[' || prev == '{' || prev == ',' || prev == ':' ||
+                               prev == '-';
+      if (c == '#' && (k == i || yaml[k - 1] == ' ' || yaml[k - 1] == '\t')) break;  // a comment
+      if ((c == '"' || c == '\'') && value_start) {
+        std::size_t q = k + 1;
+        while (q < line_end && yaml[q] != c) q += (c == '"' && yaml[q] == '\\') ? 2 : 1;
+        if (q >= line_end) return open.empty() ? std::string_view::npos : open.back();  // a multi-line string: unsure
+        k = q;
+        prev = c;
+        continue;
+      }
+      if ((c == '|' || c == '>') && open.empty() && (prev == ' ' || prev == ':')) {
+        block_indent = indent;
+        break;
+      }
+      if (c == '[' || c == '{') open.push_back(k);
+      if ((c == ']' || c == '}') && !open.empty()) open.pop_back();
+      if (c != ' ' && c != '\t') prev = c;
+    }
+    prev = '\n';
+    i = line_end + 1;
+  }
+  return open.empty() ? std::string_view::npos : open.back();
 }
 
 class YamlSyntax final : public Check {
@@ -57,6 +106,19 @@ class YamlSyntax final : public Check {
                     "unescaped `\"` inside a double-quoted value ends the string early; escape it as `\\\"` "
                     "or quote the value with single quotes");
         return;
+      }
+      if (fm.error->message.find("flow not found") != std::string::npos) {
+        const std::string_view yaml = std::string_view(doc.bytes).substr(fm.content_begin, fm.content_end - fm.content_begin);
+        const std::size_t opener = unclosed_flow_opener(yaml, fm.error->offset - fm.content_begin);
+        if (opener != std::string_view::npos) {
+          const bool list = yaml[opener] == '[';
+          const std::size_t at = fm.content_begin + opener;
+          emit.report(at, at + 1,
+                      fmt::format("invalid YAML: this `{}` is never closed with `{}`, so Jekyll cannot read the front "
+                                  "matter; close the {}, or quote the value if the bracket is text",
+                                  list ? '[' : '{', list ? ']' : '}', list ? "list" : "mapping"));
+          return;
+        }
       }
       emit.report(fm.error->offset, fm.error->offset, "invalid YAML: " + fm.error->message);
       return;
