@@ -143,7 +143,7 @@ TEST_CASE("attribution, archive and jekyll fixtures get exactly the expected fin
       }
     }
   }
-  CHECK(cases == 12);
+  CHECK(cases == 13);
   CHECK(files_checked > 60);
 }
 
