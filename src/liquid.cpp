@@ -86,6 +86,141 @@ bool for_ok(std::string_view s) {
   return fragment_at(s, i);
 }
 
+// Liquid::Lexer (the strict parsers' tokens); nullopt where it raises
+// "Unexpected character".
+enum class Lex : std::uint8_t { comparison, string, number, id, dotdot, pipe, dot, colon, comma, open_square,
+                                close_square, open_round, close_round, question, dash, end };
+struct Lexeme {
+  Lex kind;
+  std::string_view text;
+};
+std::optional<std::vector<Lexeme>> lex(std::string_view s) {
+  std::vector<Lexeme> out;
+  std::size_t i = 0;
+  auto starts = [&](std::string_view w) { return s.substr(i, w.size()) == w; };
+  while (true) {
+    while (i < s.size() && is_space(s[i])) ++i;
+    if (i >= s.size()) break;
+    const std::size_t b = i;
+    Lex kind = Lex::end;
+    if (starts("==") || starts("!=") || starts("<>") || starts("<=") || starts(">=")) {
+      i += 2, kind = Lex::comparison;
+    } else if (s[i] == '<' || s[i] == '>') {
+      i += 1, kind = Lex::comparison;
+    } else if (starts("contains") && i + 8 < s.size() && is_space(s[i + 8])) {
+      i += 8, kind = Lex::comparison;
+    } else if ((s[i] == '\'' || s[i] == '"') && s.find(s[i], i + 1) != std::string_view::npos) {
+      i = s.find(s[i], i + 1) + 1, kind = Lex::string;
+    } else if (is_digit(s[i]) || (s[i] == '-' && i + 1 < s.size() && is_digit(s[i + 1]))) {
+      i += s[i] == '-';
+      while (i < s.size() && is_digit(s[i])) ++i;
+      if (i + 1 < s.size() && s[i] == '.' && is_digit(s[i + 1])) {
+        for (++i; i < s.size() && is_digit(s[i]);) ++i;
+      }
+      kind = Lex::number;
+    } else if ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') || s[i] == '_') {
+      while (i < s.size() && (is_word(s[i]) || s[i] == '-')) ++i;
+      if (i < s.size() && s[i] == '?') ++i;
+      kind = Lex::id;
+    } else if (starts("..")) {
+      i += 2, kind = Lex::dotdot;
+    } else {
+      static constexpr std::string_view specials = "|.:,[]()?-";
+      const std::size_t k = specials.find(s[i]);
+      if (k == std::string_view::npos) return std::nullopt;
+      kind = static_cast<Lex>(static_cast<int>(Lex::pipe) + static_cast<int>(k));
+      ++i;
+    }
+    out.push_back(Lexeme{kind, s.substr(b, i - b)});
+  }
+  out.push_back(Lexeme{Lex::end, {}});
+  return out;
+}
+
+// Liquid::Parser over the lexemes: each step answers false where it raises.
+class StrictParser {
+ public:
+  explicit StrictParser(std::vector<Lexeme> lexemes) : t_(std::move(lexemes)) {}
+  bool look(Lex kind, std::size_t ahead = 0) const { return p_ + ahead < t_.size() && t_[p_ + ahead].kind == kind; }
+  bool consume(Lex kind) {
+    if (!look(kind)) return false;
+    ++p_;
+    return true;
+  }
+  bool id(std::string_view word) {
+    if (!look(Lex::id) || t_[p_].text != word) return false;
+    ++p_;
+    return true;
+  }
+  // Parser#expression and #variable_lookups; the depth guard stands in for
+  // Ruby's stack, which `[[[[...` would also exhaust (an error either way).
+  bool expression(std::size_t depth = 0) {
+    if (depth > 1000 || p_ >= t_.size()) return false;
+    switch (t_[p_].kind) {
+      case Lex::id:
+        ++p_;
+        return lookups(depth);
+      case Lex::open_square:
+        ++p_;
+        return expression(depth + 1) && consume(Lex::close_square) && lookups(depth);
+      case Lex::string:
+      case Lex::number:
+        ++p_;
+        return true;
+      case Lex::open_round:
+        ++p_;
+        return expression(depth + 1) && consume(Lex::dotdot) && expression(depth + 1) && consume(Lex::close_round);
+      default:
+        return false;
+    }
+  }
+
+ private:
+  bool lookups(std::size_t depth) {
+    while (true) {
+      if (consume(Lex::open_square)) {
+        if (!expression(depth + 1) || !consume(Lex::close_square)) return false;
+      } else if (consume(Lex::dot)) {
+        if (!consume(Lex::id)) return false;
+      } else {
+        return true;
+      }
+    }
+  }
+  std::vector<Lexeme> t_;
+  std::size_t p_ = 0;
+};
+
+// For#strict_parse. Under error_mode warn a for tag raises only when this and
+// lax_parse both do.
+bool for_strict_ok(std::string_view s) {
+  auto lexemes = lex(s);
+  if (!lexemes) return false;
+  StrictParser p(std::move(*lexemes));
+  if (!p.consume(Lex::id) || !p.id("in") || !p.expression()) return false;
+  p.id("reversed");
+  while (p.look(Lex::id) && p.look(Lex::colon, 1)) {
+    if (!p.id("limit") && !p.id("offset")) return false;
+    p.consume(Lex::colon);
+    if (!p.expression()) return false;
+  }
+  return p.consume(Lex::end);
+}
+
+// If#strict_parse: comparison ((and|or) comparison)*, a comparison being
+// expression (comparison-operator expression)?. Like for, an if raises only
+// when this and lax_parse both do.
+bool if_strict_ok(std::string_view s) {
+  auto lexemes = lex(s);
+  if (!lexemes) return false;
+  StrictParser p(std::move(*lexemes));
+  do {
+    if (!p.expression()) return false;
+    if (p.consume(Lex::comparison) && !p.expression()) return false;
+  } while (p.id("and") || p.id("or"));
+  return p.consume(Lex::end);
+}
+
 // tablerow: /(\w+)\s+in\s+(QuotedFragment+)/ somewhere.
 bool tablerow_ok(std::string_view s) {
   for (std::size_t i = s.find("in"); i != std::string_view::npos; i = s.find("in", i + 1)) {
@@ -330,9 +465,9 @@ bool post_url_ok(std::string_view markup) {
 // The message Liquid (or Jekyll) raises for a tag's markup, or nullopt.
 std::optional<std::string> markup_error(std::string_view name, std::string_view markup) {
   if (name == "if" || name == "unless" || name == "elsif") {
-    if (!IfMarkup(markup).ok()) return "Syntax Error in tag 'if' - Valid syntax: if [expression]";
+    if (!IfMarkup(markup).ok() && !if_strict_ok(markup)) return "Syntax Error in tag 'if' - Valid syntax: if [expression]";
   } else if (name == "for") {
-    if (!for_ok(markup)) return "Syntax Error in 'for loop' - Valid syntax: for [item] in [collection]";
+    if (!for_ok(markup) && !for_strict_ok(markup)) return "Syntax Error in 'for loop' - Valid syntax: for [item] in [collection]";
   } else if (name == "assign") {
     if (!assign_ok(markup)) return "Syntax Error in 'assign' - Valid syntax: assign [var] = [source]";
   } else if (name == "capture") {
