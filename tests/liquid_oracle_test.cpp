@@ -108,6 +108,15 @@ std::vector<std::string> generated(std::uint64_t seed, std::size_t count) {
   std::vector<std::string> out;
   for (std::size_t i = 0; i < count; ++i) {
     std::string s;
+    if (rng.below(4) == 0) {  // a quarter of character soup: the tokenizer's corners
+      static const std::vector<std::string> soup = {"{", "}", "%", "-", "#", " ", "\n", "'", "\"", "x", "in", "if",
+                                                    "endif", "raw", "endraw", "for", "endfor", "and", "=", "中",
+                                                    "comment", "endcomment", "else", "|", ",", "(", ")", ".."};
+      const std::size_t n = 1 + rng.below(24);
+      for (std::size_t k = 0; k < n; ++k) s += soup[rng.below(soup.size())];
+      out.push_back(std::move(s));
+      continue;
+    }
     const std::size_t n = 1 + rng.below(10);
     const bool valid = rng.below(2) == 0;  // half from parsing pieces in balanced blocks
     const auto& from = valid ? valid_pieces() : pieces();
