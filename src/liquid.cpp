@@ -342,14 +342,49 @@ class IfMarkup {
   std::string_view s_;
 };
 
-// Jekyll's include: `split(/\s+/, 2)`, then the parameters must match
-// FULL_VALID_SYNTAX, /\A\s*(?:([\w-]+)\s*=\s*(?:"..."|'...'|[\w.-]+)(?=\s|\z)\s*)*\z/.
-// A file name made of `{{ variable }}` (VARIABLE_SYNTAX) is not checked.
+// Jekyll's include, VARIABLE_SYNTAX: a file name with `{{ variable }}` in it,
+//   /(?<variable>[^{]*(\{\{\s*[\w\-.]+\s*(\|.*)?\}\}[^\s{}]*)+)(?<params>.*)/m
+// Where the parameters start, or npos when it does not match.
+std::size_t include_variable_end(std::string_view s) {
+  const std::size_t last = s.rfind("}}");  // `(\|.*)?` is greedy: a pipe's group ends at the last `}}`
+  auto group_end = [&](std::size_t k) -> std::size_t {  // one `{{ name }}...` group at k
+    if (s.substr(k, 2) != "{{") return std::string_view::npos;
+    std::size_t i = k + 2;
+    while (i < s.size() && is_space(s[i])) ++i;
+    const std::size_t name = i;
+    while (i < s.size() && (is_word(s[i]) || s[i] == '-' || s[i] == '.')) ++i;
+    if (i == name) return std::string_view::npos;
+    while (i < s.size() && is_space(s[i])) ++i;
+    if (i < s.size() && s[i] == '|') {
+      if (last == std::string_view::npos || last < i) return std::string_view::npos;
+      i = last + 2;
+    } else if (s.substr(i, 2) == "}}") {
+      i += 2;
+    } else {
+      return std::string_view::npos;
+    }
+    while (i < s.size() && !is_space(s[i]) && s[i] != '{' && s[i] != '}') ++i;
+    return i;
+  };
+  for (std::size_t k = s.find('{'); k != std::string_view::npos; k = s.find('{', k + 1)) {
+    std::size_t end = group_end(k);
+    if (end == std::string_view::npos) continue;
+    for (std::size_t next; (next = group_end(end)) != std::string_view::npos;) end = next;
+    return end;
+  }
+  return std::string_view::npos;
+}
+
+// Jekyll's include: the file name and parameters (VARIABLE_SYNTAX, else
+// `split(/\s+/, 2)`); the parameters must match FULL_VALID_SYNTAX,
+// /\A\s*(?:([\w-]+)\s*=\s*(?:"..."|'...'|[\w.-]+)(?=\s|\z)\s*)*\z/.
 bool include_ok(std::string_view markup) {
   const std::string_view s = strip(markup);
-  if (s.find("{{") != std::string_view::npos) return true;
-  std::size_t i = 0;
-  while (i < s.size() && !is_space(s[i])) ++i;
+  std::size_t i = include_variable_end(s);
+  if (i == std::string_view::npos) {
+    i = 0;
+    while (i < s.size() && !is_space(s[i])) ++i;
+  }
   if (i >= s.size()) return true;
   while (i < s.size() && is_space(s[i])) ++i;
   while (true) {

@@ -104,6 +104,8 @@ TEST_CASE("liquid: linear on hostile shapes, and the nesting limit stops the par
       "{% highlight " + repeat("a \n", mib) + "%}{% endhighlight %}", "{% liquid\n" + repeat("if x\n", mib) + "%}",
       "{% comment %}" + repeat("{% foo %}", mib), "{% # " + repeat("\n #", mib) + "%}",
       "{% for x in " + repeat("[", mib) + " %}", repeat("{% tablerow in in in %}", mib),
+      "{% include " + repeat("{{ a |", mib) + " %}", "{% include " + repeat("{{ a }}", mib) + " %}",
+      "{% include " + repeat("{{ a ", mib) + " %}",
   };
   for (const auto& text : shapes) {
     INFO(text.substr(0, 24) << " (" << text.size() << " bytes)");
