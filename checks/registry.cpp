@@ -58,7 +58,8 @@ namespace al {
   X(jekyll_liquid_syntax) \
   X(jekyll_future_date) \
   X(jekyll_front_matter_unreadable) \
-  X(internal_check_failed)
+  X(internal_check_failed) \
+  X(jekyll_liquid_in_code)
 
 namespace checks {
 #define ARCHIVE_LINT_DECLARE(name) std::unique_ptr<Check> make_##name();

@@ -36,6 +36,10 @@ rules:
             footer, aside, details, summary, address, ruby, rt, rp, wbr, svg, math]
   html/disallowed-attribute:
     deny: ["on*", srcdoc, formaction]
+  # Reposted news carries no Liquid: any of it is a mistake, in code or not.
+  jekyll/liquid-syntax:
+    report_all: true
+  jekyll/liquid-in-code: error
 attribution:
   marker:
     pattern: '（文章来源：(?<source>[^）]+)）'

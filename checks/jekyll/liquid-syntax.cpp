@@ -1,165 +1,104 @@
+// jekyll/liquid-syntax: Liquid that stops `jekyll build`, parsed as Liquid 5.4
+// with Jekyll 4.3's tags (src/liquid.cpp). Docs: docs/checks/jekyll/liquid-syntax.md.
 #include <fmt/format.h>
 
-#include <set>
+#include <unordered_set>
 
 #include "../common.hpp"
-#include "archive_lint/text.hpp"
+#include "archive_lint/markdown.hpp"
+#include "liquid.hpp"
 
 namespace al::checks {
 namespace {
-
-// Tags that Liquid 5 and Jekyll 4 define; anything else is `Unknown tag`.
-const std::set<std::string, std::less<>> kKnownTags = {
-    "assign", "break", "capture", "case", "comment", "continue", "cycle", "decrement", "echo", "for", "if",
-    "ifchanged", "include", "include_relative", "increment", "liquid", "raw", "render", "tablerow", "unless",
-    "highlight", "link", "post_url", "else", "elsif", "when", "endcapture", "endcase", "endcomment", "endfor",
-    "endif", "endifchanged", "endraw", "endtablerow", "endunless", "endhighlight"};
 
 class LiquidSyntax final : public Check {
  public:
   const CheckMeta& meta() const override {
     static const CheckMeta m{
         "jekyll/liquid-syntax",
-        "Liquid markup (`{{`, `{%`) in a post body",
-        "Jekyll runs every post through Liquid before Markdown, code blocks included. Checked against "
-        "Jekyll 4.3.1 (Liquid 5.4): an unterminated `{{` or `{%`, an unknown tag such as `{% foo %}`, "
-        "a block tag never closed (`{% if x %}` alone) or `{% raw %}` without `{% endraw %}` stop "
-        "`jekyll build` with `Liquid syntax error`; a complete `{{ name }}` builds but is replaced by the "
-        "variable's value, usually nothing, so the text silently disappears. Scraped articles contain "
-        "such braces in code, templates and maths. Wrap the text in `{% raw %}...{% endraw %}`, or set "
-        "`render_with_liquid: false` in the front matter (Jekyll 4.0+), which this check honours.",
-        Severity::error, {}};
+        "Liquid markup that stops `jekyll build`",
+        "Jekyll runs every post through Liquid before Markdown, code blocks included, and a Liquid syntax "
+        "error stops `jekyll build`. The body is parsed as Liquid 5.4 does under Jekyll 4.3's default "
+        "`liquid.error_mode: warn`, with Liquid's and Jekyll's tags: an unterminated `{{` or `{%`, an unknown "
+        "tag, a block tag never closed (`{% for x in y %}` alone: \"'for' tag was never closed\") or closed by "
+        "the wrong end tag, `else` where the block takes none, and tag markup that Liquid's parser rejects "
+        "(`{% for x %}`, `{% assign x %}`, `{% include a.html x %}`) are reported. Valid Liquid is not. Tags a "
+        "site defines in `_plugins` are listed in the `tags` and `blocks` options. Article text that only "
+        "looks like Liquid goes in `{% raw %}...{% endraw %}`; `render_with_liquid: false` in the front matter "
+        "(Jekyll 4.0+) turns Liquid off for the post, and this check honours it.",
+        Severity::error,
+        {{"tags", "string-list", "[]", "names of tags (no end tag) that the site's plugins register"},
+         {"blocks", "string-list", "[]", "names of block tags, closed by `end<name>`, that the plugins register"},
+         {"report_all", "bool", "false",
+          "also report valid Liquid outside code (for archives whose posts carry no Liquid at all); Liquid "
+          "in code is jekyll/liquid-in-code's"}}};
     return m;
   }
-  void check(const Document& doc, Emitter& emit) const override {
-    if (const auto* key = doc.front_matter.find("render_with_liquid")) {
-      bool on = true;
-      if (key->value.IsScalar() && YAML::convert<bool>::decode(key->value, on) && !on) return;
+  void configure(const YAML::Node& options) override {
+    known_ = liquid::KnownTags::jekyll();
+    const auto tags = option_string_list(options, "tags", {});
+    const auto blocks = option_string_list(options, "blocks", {});
+    jekyll_only_ = tags.empty() && blocks.empty();
+    for (const auto& t : tags) known_.tags.insert(t);
+    for (const auto& b : blocks) {
+      known_.tags.erase(b);
+      known_.blocks.insert(b);
     }
-    Scan(doc, emit).run();
+    report_all_ = option_bool(options, "report_all", false);
+  }
+  void check(const Document& doc, Emitter& emit) const override {
+    if (!renders_liquid(doc)) return;
+    const liquid::ParseResult& parsed = liquid_parse(doc, known_, jekyll_only_);
+    std::unordered_set<std::size_t> errors_at;
+    for (const auto& e : parsed.errors) {
+      errors_at.insert(e.begin);
+      report(doc, emit, e.begin, e.end, [&] { return liquid::describe(e); });
+    }
+    for (std::size_t i = 0; i < parsed.errors_omitted; ++i) {
+      emit.omit(parsed.first_omitted_error, line_end_at(doc, parsed.first_omitted_error));
+    }
+    if (report_all_) report_valid(doc, emit, parsed, errors_at);
   }
 
  private:
-  class Scan {
-   public:
-    Scan(const Document& doc, Emitter& emit)
-        : doc_(doc), emit_(emit), text_(doc.bytes), brace_(text_, "}"), tag_close_(text_, "%}"), tag_open_(text_, "{%") {}
-
-    void run() {
-      std::size_t i = doc_.body_offset;
-      while (i < text_.size()) {
-        const std::size_t open = text_.find('{', i);
-        if (open == std::string_view::npos || open + 1 >= text_.size()) break;
-        const char kind = text_[open + 1];
-        if (kind != '{' && kind != '%') {
-          i = open + 1;
-          continue;
-        }
-        // Liquid 5's tokenizer: `{{` ends at the first `}` (which must be `}}`),
-        // `{%` at the first `%}`; anything else is "not properly terminated".
-        const std::string_view closer = kind == '{' ? "}}" : "%}";
-        std::size_t close = std::string_view::npos;
-        if (kind == '{') {
-          const std::size_t brace = brace_(open + 2);
-          if (brace != std::string_view::npos && brace + 1 < text_.size() && text_[brace + 1] == '}') close = brace;
-        } else {
-          close = tag_close_(open + 2);
-        }
-        if (close == std::string_view::npos) {
-          report(open, open + 2, [&] {
-            return fmt::format("`{}` is not closed by `{}`: `jekyll build` fails with a Liquid syntax error; wrap "
-                               "the text in {{% raw %}}...{{% endraw %}}",
-                               text_.substr(open, 2), closer);
-          });
-          i = open + 2;
-          continue;
-        }
-        const std::size_t end = close + 2;
-        if (kind == '{') {
-          report(open, end, [&] {
-            return fmt::format("Liquid output `{}`: Jekyll replaces it with the variable's value (usually nothing) "
-                               "and the text disappears; wrap it in {{% raw %}}...{{% endraw %}}",
-                               excerpt(open, end));
-          });
-          i = end;
-          continue;
-        }
-        i = tag(open, close);
-        if (i == std::string_view::npos) break;
-      }
-    }
-
-   private:
-    // A `{% ... %}` tag from open to close; returns where scanning goes on (npos: stop).
-    std::size_t tag(std::size_t open, std::size_t close) {
-      const std::size_t end = close + 2;
-      const std::string_view name = tag_name(text_.substr(open + 2, close - open - 2));
-      if (name == "raw") {
-        const std::size_t endraw = end_of_raw(end);
-        if (endraw == std::string_view::npos) {
-          report(open, end, [] {
-            return std::string("`{% raw %}` without `{% endraw %}`: `jekyll build` fails ('raw' tag was never closed)");
-          });
-          return std::string_view::npos;
-        }
-        return endraw;
-      }
-      if (kKnownTags.find(name) == kKnownTags.end()) {
-        report(open, end, [&] {
-          return fmt::format("unknown Liquid tag '{}' in `{}`: `jekyll build` fails with \"Unknown tag\"; wrap the "
-                             "text in {{% raw %}}...{{% endraw %}}",
-                             name, excerpt(open, end));
+  // The old scan's findings, kept for archives where any Liquid is a mistake.
+  void report_valid(const Document& doc, Emitter& emit, const liquid::ParseResult& parsed,
+                    const std::unordered_set<std::size_t>& errors_at) const {
+    CodeCursor code(doc);
+    for (const auto& s : parsed.spans) {
+      if (s.kind == liquid::SpanKind::raw_block || errors_at.count(s.begin) || code.at(s.begin)) continue;
+      const std::string_view text = doc.text().substr(s.begin, s.end - s.begin);
+      if (s.kind == liquid::SpanKind::output) {
+        report(doc, emit, s.begin, s.end, [&] {
+          return fmt::format("Liquid output `{}`: Jekyll replaces it with the variable's value (usually nothing) "
+                             "and the text disappears; wrap it in {{% raw %}}...{{% endraw %}}",
+                             span_excerpt(text));
         });
       } else {
-        report(open, end, [&] {
-          return fmt::format("Liquid tag `{}` runs at build time (an unclosed block tag fails the build); if it is "
-                             "article text, wrap it in {{% raw %}}...{{% endraw %}}",
-                             excerpt(open, end));
+        report(doc, emit, s.begin, s.end, [&] {
+          return fmt::format("Liquid tag `{}` runs at build time; if it is article text, wrap it in "
+                             "{{% raw %}}...{{% endraw %}}",
+                             span_excerpt(text));
         });
       }
-      return end;
     }
+    for (std::size_t i = 0; i < parsed.spans_omitted; ++i) emit.omit(doc.bytes.size(), doc.bytes.size());
+  }
 
-    static std::string_view tag_name(std::string_view inner) {
-      std::string_view name = trim(inner);
-      if (!name.empty() && name.front() == '-') name.remove_prefix(1);
-      name = trim(name);
-      return name.substr(0, name.find_first_of(" \t\r\n-"));
+  // Past the cap the message is not built: the finding is only counted.
+  template <class Message>
+  static void report(const Document& doc, Emitter& emit, std::size_t b, std::size_t e, Message&& message) {
+    const std::size_t stop = std::max(b, std::min(e, line_end_at(doc, b)));
+    if (emit.full()) {
+      emit.omit(b, stop);
+    } else {
+      emit.report(b, stop, message());
     }
+  }
 
-    // After `{% raw %}`: the end of the matching `{% endraw %}` (Liquid's raw
-    // has no nesting), or npos.
-    std::size_t end_of_raw(std::size_t from) {
-      std::size_t k = from;
-      while ((k = tag_open_(k)) != std::string_view::npos) {
-        const std::size_t c = tag_close_(k + 2);
-        if (c == std::string_view::npos) break;
-        if (tag_name(text_.substr(k + 2, c - k - 2)).substr(0, 6) == "endraw") return c + 2;
-        k = c + 2;
-      }
-      return std::string_view::npos;
-    }
-
-    std::string excerpt(std::size_t open, std::size_t end) const {
-      return std::string(text_.substr(open, std::min<std::size_t>(end - open, 60)));
-    }
-
-    // Past the cap the message is not built: the finding is only counted.
-    template <class Message>
-    void report(std::size_t b, std::size_t e, Message&& message) {
-      const std::size_t stop = std::min(e, line_end_at(doc_, b));
-      if (emit_.full()) {
-        emit_.omit(b, stop);
-      } else {
-        emit_.report(b, stop, message());
-      }
-    }
-
-    const Document& doc_;
-    Emitter& emit_;
-    std::string_view text_;
-    ForwardFind brace_, tag_close_, tag_open_;  // the scan only moves forward
-  };
+  liquid::KnownTags known_ = liquid::KnownTags::jekyll();
+  bool jekyll_only_ = true;
+  bool report_all_ = false;
 };
 
 }  // namespace
