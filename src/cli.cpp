@@ -16,6 +16,7 @@
 #include "archive_lint/baseline.hpp"
 #include "archive_lint/config.hpp"
 #include "archive_lint/formatter.hpp"
+#include "archive_lint/inspect.hpp"
 #include "archive_lint/git.hpp"
 #include "archive_lint/io.hpp"
 #include "archive_lint/json.hpp"
@@ -226,6 +227,18 @@ int run_merge(const std::vector<std::string>& inputs, const std::string& output)
   return kExitClean;
 }
 
+// Each file as the checks read it; a file that cannot be read says why in its
+// own entry. JSON: one object per line.
+int run_inspect(const std::vector<std::string>& files, const std::string& format) {
+  for (const auto& file : files) {
+    const Document doc = load_document(file, file);
+    const PostInspection post = inspect_document(doc);
+    std::cout << (format == "json" ? render_inspection_json(post) : render_inspection_text(post));
+  }
+  std::cout << std::flush;
+  return kExitClean;
+}
+
 int run_rules(bool as_json) {
   if (as_json) {
     std::string out;
@@ -335,6 +348,8 @@ struct Parsed {
   std::string merge_output;
   bool rules_json = false;
   std::string explain_id;
+  std::vector<std::string> inspect_files;
+  std::string inspect_format = "text";
 };
 
 struct Subcommands {
@@ -344,6 +359,7 @@ struct Subcommands {
   CLI::App* merge = nullptr;
   CLI::App* rules = nullptr;
   CLI::App* explain = nullptr;
+  CLI::App* inspect = nullptr;
 };
 
 Subcommands define_cli(CLI::App& app, Parsed& p) {
@@ -397,6 +413,16 @@ Subcommands define_cli(CLI::App& app, Parsed& p) {
 
   sub.explain = app.add_subcommand("explain", "Print a rule's documentation and options");
   sub.explain->add_option("rule", p.explain_id, "Rule id, e.g. front-matter/date-format")->required();
+
+  sub.inspect = app.add_subcommand("inspect", "Show how a post is read: front matter, Markdown, HTML, Liquid and links");
+  sub.inspect->add_option("files", p.inspect_files, "Posts to show")->required();
+  sub.inspect->add_option("--format", p.inspect_format, "text or json")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  sub.inspect->footer(
+      "Examples:\n"
+      "  archive-lint inspect _posts/2022-01-20-x.md\n"
+      "  archive-lint inspect --format json _posts/2022-01-20-x.md | jq '.spans[] | select(.kind | startswith(\"liquid\"))'");
   return sub;
 }
 
@@ -408,6 +434,7 @@ int dispatch(const Subcommands& sub, const Parsed& p) {
     if (*sub.merge) return run_merge(p.merge_inputs, p.merge_output);
     if (*sub.rules) return run_rules(p.rules_json);
     if (*sub.explain) return run_explain(p.explain_id);
+    if (*sub.inspect) return run_inspect(p.inspect_files, p.inspect_format);
   } catch (const ConfigError& e) {
     std::cerr << "archive-lint: " << e.what() << '\n';
     return kExitError;

@@ -32,13 +32,7 @@ std::string_view strip(std::string_view s) {  // Ruby's String#strip
 bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
 
 // A name or markup for a message: one line, cut at a character boundary.
-std::string quote(std::string_view text) {
-  std::string flat(text.substr(0, 4 * kMaxNameBytes));
-  for (char& c : flat) {
-    if (c == '\n' || c == '\r' || c == '\t' || c == '\v' || c == '\f') c = ' ';
-  }
-  return capped_text(flat, kMaxNameBytes);
-}
+std::string quote(std::string_view text) { return one_line_excerpt(text, kMaxNameBytes); }
 
 // --- markup checks: each mirrors one tag's initialize or lax_parse ---------
 

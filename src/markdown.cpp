@@ -731,6 +731,14 @@ class Segmenter {
 
 }  // namespace
 
+std::string one_line_excerpt(std::string_view text, std::size_t max_bytes) {
+  std::string flat(text.substr(0, 4 * max_bytes + 4));  // enough for capped_text to find a boundary
+  for (char& c : flat) {
+    if (c == '\n' || c == '\r' || c == '\t' || c == '\v' || c == '\f') c = ' ';
+  }
+  return capped_text(flat, max_bytes);
+}
+
 std::string capped_text(std::string_view text, std::size_t max_bytes) {
   if (text.size() <= max_bytes) return std::string(text);
   std::size_t cut = max_bytes;

@@ -61,6 +61,9 @@ struct Segmentation {
 // text cut to at most max_bytes at a UTF-8 character boundary, with "…"
 // appended when anything was cut (so a cut text never equals a whole one).
 std::string capped_text(std::string_view text, std::size_t max_bytes);
+// The same on one line: line breaks, tabs and form feeds become spaces, so
+// the text can sit inside a `file:line:col:` message.
+std::string one_line_excerpt(std::string_view text, std::size_t max_bytes);
 
 // `text` is the whole file and `body_offset` where the body starts; offsets in
 // the result are file offsets, and html_view[i] corresponds to text[body_offset + i].
