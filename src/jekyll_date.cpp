@@ -11,6 +11,7 @@
 #include <tuple>
 
 #include "archive_lint/dates.hpp"
+#include "archive_lint/document.hpp"
 
 namespace al {
 namespace {
@@ -501,10 +502,32 @@ bool psych_number(std::string_view s) {
   return !s.empty() && (colon || digit(s.back()) || s.back() == '.');
 }
 
+// Time.parse raises "no time information" for text with no digit and no month name (the only
+// thing Date._parse reads without digits), and so for Psych's null and booleans: Jekyll fails.
+bool no_time_information(std::string_view s) {
+  static constexpr std::string_view months[] = {"JAN", "FEB", "MAR", "APR", "MAY", "JUN",
+                                                "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"};
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (digit(s[i]) || static_cast<unsigned char>(s[i]) >= 0x80) return false;  // non-ASCII digits: not modelled
+    if (i + 3 <= s.size() && (i == 0 || !ascii_alpha(s[i - 1]))) {
+      const std::string word{upper(s[i]), upper(s[i + 1]), upper(s[i + 2])};
+      for (std::string_view m : months)
+        if (word == m) return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 JekyllDate read_jekyll_date(std::string_view scalar, bool plain, std::optional<std::string_view> zone) {
-  if (scalar.empty() || scalar.size() > 200) return {};
+  if (scalar.size() > 200) return {};
+  if (no_time_information(scalar)) {
+    JekyllDate out;
+    out.kind = Kind::rejected;
+    out.rejection = scalar.empty() ? "it is empty" : "Ruby finds no date or time in it";
+    return out;
+  }
   if (plain) {
     bool utc_by_default = false;
     if (auto t = read_psych_time(scalar, utc_by_default)) {
@@ -517,6 +540,15 @@ JekyllDate read_jekyll_date(std::string_view scalar, bool plain, std::optional<s
     if (psych_number(scalar)) return {};
   }
   return read_time_parse(scalar);
+}
+
+JekyllDate read_front_matter_date(const Document& doc, const FrontMatterKey& key, std::optional<std::string_view> zone) {
+  if (key.value.IsNull()) return read_jekyll_date("", true, zone);
+  if (!key.value.IsScalar()) return {};
+  // yaml-cpp tags a plain scalar "?"; an explicit tag (`!!str`) or quotes make a String.
+  const char first = key.value_offset < doc.bytes.size() ? doc.bytes[key.value_offset] : '\0';
+  const bool plain = key.value.Tag() == "?" && first != '"' && first != '\'';
+  return read_jekyll_date(key.value.Scalar(), plain, zone);
 }
 
 long long jekyll_epoch(const JekyllDate& d) {

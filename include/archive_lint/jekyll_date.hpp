@@ -38,6 +38,13 @@ struct JekyllDate {
 // `timezone:` (an IANA name), or none: the build machine's zone, which archive-lint takes as UTC.
 JekyllDate read_jekyll_date(std::string_view scalar, bool plain, std::optional<std::string_view> zone = std::nullopt);
 
+struct Document;
+struct FrontMatterKey;
+// read_jekyll_date on a post's `date` key: plain or quoted as the source spells it; `date:`
+// with no value is Psych's nil, which Jekyll reads as "". A list or mapping is not judged.
+JekyllDate read_front_matter_date(const Document& doc, const FrontMatterKey& key,
+                                  std::optional<std::string_view> zone = std::nullopt);
+
 // Seconds since the epoch of a `moment` reading; a `local` one taken as UTC.
 long long jekyll_epoch(const JekyllDate& date);
 
