@@ -408,10 +408,64 @@ JekyllDate read_time_parse(std::string_view text) {
   return out;
 }
 
+// The zone after a Psych timestamp's clock: `Z` (UTC), nothing (UTC too, by Time.at), or an
+// offset read by parse_time's /^([+\-]?\d{1,2})\:?(\d{1,2})?$/ on what TIME allowed,
+// [-+]\d{1,2}:?(\d\d)?. `ok` is false when TIME does not match.
+struct PsychOffset {
+  bool ok = true;
+  std::optional<long> offset;  // none: no offset written
+  long minutes = 0;
+  bool sign_lost = false;  // `-00:30`: an hour of -0 is not negative, so Psych adds the minutes
+};
+
+PsychOffset read_psych_offset(Scan& in) {
+  PsychOffset out;
+  if (in.peek() == 'Z') {
+    ++in.p;
+    out.offset = 0;
+    return out;
+  }
+  if (in.peek() != '+' && in.peek() != '-') return out;
+  const bool negative = in.peek() == '-';
+  const std::size_t digits_at = ++in.p;
+  while (digit(in.peek())) ++in.p;
+  const std::size_t run = in.p - digits_at;
+  const bool colon = in.peek() == ':';
+  if (colon) ++in.p;
+  const std::size_t mm_at = in.p;
+  while (digit(in.peek())) ++in.p;
+  const std::size_t mm_run = in.p - mm_at;
+  if (run < 1 || (colon ? (run > 2 || (mm_run != 0 && mm_run != 2)) : (run > 4 || mm_run != 0))) {
+    out.ok = false;
+    return out;
+  }
+  // Without a colon the hour is greedy: `+800` is hour 80, minute 0.
+  const std::size_t h_digits = colon ? run : (run >= 2 ? 2 : 1);
+  long hh = 0;
+  for (std::size_t i = 0; i < h_digits; ++i) hh = hh * 10 + (in.s[digits_at + i] - '0');
+  const std::size_t m_from = colon ? mm_at : digits_at + h_digits;
+  const std::size_t m_to = colon ? mm_at + mm_run : digits_at + run;
+  for (std::size_t i = m_from; i < m_to; ++i) out.minutes = out.minutes * 10 + (in.s[i] - '0');
+  const long off = (negative ? -hh : hh) * 3600;
+  out.offset = off + (off < 0 ? -1 : 1) * out.minutes * 60;
+  out.sign_lost = negative && hh == 0 && out.minutes > 0;
+  return out;
+}
+
+bool utc_zone(std::string_view zone) {
+  static constexpr std::string_view names[] = {"UTC", "Etc/UTC", "GMT", "Etc/GMT", "UCT", "Etc/UCT", "Universal",
+                                               "Etc/Universal", "Zulu", "Etc/Zulu", "Etc/GMT0", "GMT0",
+                                               "Etc/GMT+0", "Etc/GMT-0", "Etc/Greenwich", "Greenwich",
+                                               "Atlantic/Reykjavik", "Africa/Abidjan", "Iceland"};
+  for (std::string_view n : names)
+    if (n == zone) return true;
+  return false;
+}
+
 // Psych's TIME pattern: -?YYYY-M-D([Tt]|blanks)H:MM:SS(.frac)?(blanks*(Z|[-+]H{1,2}:?(MM)?))?
 // A match becomes a Time through ScalarScanner#parse_time. Returns nullopt for no match, or
 // when parse_time raises ArgumentError (the value then stays a String).
-std::optional<JekyllDate> read_psych_time(std::string_view text, bool& utc_by_default) {
+std::optional<JekyllDate> read_psych_time(std::string_view text, std::optional<std::string_view> zone) {
   Scan in{text};
   Fields f;
   if (!read_calendar_date(in, f) || in.s[4] != '-') return std::nullopt;
@@ -431,62 +485,18 @@ std::optional<JekyllDate> read_psych_time(std::string_view text, bool& utc_by_de
     while (digit(in.peek())) ++in.p;  // Time#to_s drops it before Time.parse
   }
   in.blanks();
-  std::optional<long> offset = 0;
-  bool sign_lost = false;
-  long mm = 0;
-  if (in.peek() == 'Z') {
-    ++in.p;
-  } else if (in.peek() == '+' || in.peek() == '-') {
-    const bool negative = in.peek() == '-';
-    ++in.p;
-    // parse_time's /^([+\-]?\d{1,2})\:?(\d{1,2})?$/ on what TIME allowed: [-+]\d{1,2}:?(\d\d)?
-    const std::size_t digits_at = in.p;
-    while (digit(in.peek())) ++in.p;
-    const std::size_t run = in.p - digits_at;
-    const bool colon = in.peek() == ':';
-    if (colon) ++in.p;
-    const std::size_t mm_at = in.p;
-    while (digit(in.peek())) ++in.p;
-    const std::size_t mm_run = in.p - mm_at;
-    if (run < 1 || (colon ? (run > 2 || (mm_run != 0 && mm_run != 2)) : (run > 4 || run == 0 || mm_run != 0)))
-      return std::nullopt;
-    const std::string_view d = text.substr(digits_at, run);
-    long hh = 0;
-    if (colon) {
-      for (char c : d) hh = hh * 10 + (c - '0');
-      for (std::size_t i = 0; i < mm_run; ++i) mm = mm * 10 + (text[mm_at + i] - '0');
-    } else {
-      const std::size_t h_digits = run >= 2 ? 2 : 1;  // greedy \d{1,2}, then the rest
-      for (std::size_t i = 0; i < h_digits; ++i) hh = hh * 10 + (d[i] - '0');
-      for (std::size_t i = h_digits; i < run; ++i) mm = mm * 10 + (d[i] - '0');
-    }
-    const long first = negative ? -hh : hh;
-    long off = first * 3600;
-    off += (off < 0 ? -1 : 1) * mm * 60;  // an hour of -0 is not negative: -00:30 becomes +00:30
-    sign_lost = negative && hh == 0 && mm > 0;
-    offset = off;
-  } else {
-    offset = std::nullopt;
-  }
-  if (!in.end()) return std::nullopt;
+  const PsychOffset z = read_psych_offset(in);
+  if (!z.ok || !in.end()) return std::nullopt;
   if (!ruby_time_arg_problem(f).empty()) return std::nullopt;
-  if (offset && (*offset >= 86400 || *offset <= -86400)) return std::nullopt;  // Time.new raises
-  utc_by_default = !offset;
-  JekyllDate out = finish(f, offset ? offset : std::optional<long>(0), mm, true);
+  if (z.offset && (*z.offset >= 86400 || *z.offset <= -86400)) return std::nullopt;  // Time.new raises
+  JekyllDate out = finish(f, z.offset.value_or(0), z.minutes, true);
   out.yaml_time = true;
-  if (sign_lost)
+  if (z.sign_lost)
     out.differences.push_back("reads the offset as east of UTC: Psych loses the minus sign of an hour of -00");
+  if (!z.offset && zone && !utc_zone(*zone))
+    out.differences.push_back(
+        fmt::format("reads a YAML timestamp without an offset as UTC, not in the site's timezone {}", *zone));
   return out;
-}
-
-bool utc_zone(std::string_view zone) {
-  static constexpr std::string_view names[] = {"UTC", "Etc/UTC", "GMT", "Etc/GMT", "UCT", "Etc/UCT", "Universal",
-                                               "Etc/Universal", "Zulu", "Etc/Zulu", "Etc/GMT0", "GMT0",
-                                               "Etc/GMT+0", "Etc/GMT-0", "Etc/Greenwich", "Greenwich",
-                                               "Atlantic/Reykjavik", "Africa/Abidjan", "Iceland"};
-  for (std::string_view n : names)
-    if (n == zone) return true;
-  return false;
 }
 
 // Psych's other plain-scalar types that hold digits: a base-60 integer (12:33), an integer,
@@ -529,13 +539,7 @@ JekyllDate read_jekyll_date(std::string_view scalar, bool plain, std::optional<s
     return out;
   }
   if (plain) {
-    bool utc_by_default = false;
-    if (auto t = read_psych_time(scalar, utc_by_default)) {
-      if (utc_by_default && zone && !utc_zone(*zone))
-        t->differences.push_back(fmt::format("reads a YAML timestamp without an offset as UTC, not in the site's "
-                                             "timezone {}", *zone));
-      return *t;
-    }
+    if (auto t = read_psych_time(scalar, zone)) return *t;
     if (!digit(scalar[0])) return {};  // Psych's String/null/boolean shapes: not modelled
     if (psych_number(scalar)) return {};
   }
