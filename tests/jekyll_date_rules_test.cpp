@@ -58,6 +58,7 @@ TEST_CASE("jekyll preset: date-format reports what Jekyll rejects or reads diffe
   CHECK(only_message(date_findings(""), "front-matter/date-format") ==
         "Jekyll cannot read date '' (it is empty): the build fails with \"does not have a valid date\"");
   CHECK(says(date_findings("yesterday"), "front-matter/date-format", "Jekyll cannot read"));
+  CHECK(says(date_findings("\"soon\\nish\""), "front-matter/date-format", "date 'soon\\nish'"));  // one line
   // A YAML timestamp without an offset is UTC to Psych, whatever the site's zone; a quoted one is not.
   const std::string zone = "rules:\n  front-matter/date-format:\n    timezone: Asia/Shanghai\n";
   CHECK(says(date_findings("2023-08-10 12:00:00", zone), "front-matter/date-format", "as UTC, not in the site's timezone Asia/Shanghai"));

@@ -14,6 +14,16 @@ std::string joined(const std::vector<std::string>& parts) {
   return out;
 }
 
+// The value for a one-line message: control characters (a quoted "\n") written as escapes.
+std::string one_line(std::string_view value) {
+  std::string out;
+  for (char c : value) {
+    if (static_cast<unsigned char>(c) >= 0x20 && c != 0x7f) out.push_back(c);
+    else out += c == '\n' ? "\\n" : c == '\t' ? "\\t" : fmt::format("\\x{:02x}", static_cast<unsigned char>(c));
+  }
+  return out;
+}
+
 class DateFormat final : public Check {
  public:
   const CheckMeta& meta() const override {
@@ -68,7 +78,7 @@ class DateFormat final : public Check {
  private:
   void check_as_jekyll(const Document& doc, const FrontMatterKey& key, Emitter& emit) const {
     const JekyllDate d = read_front_matter_date(doc, key, timezone_);
-    const std::string value = key.value.IsScalar() ? key.value.Scalar() : std::string();
+    const std::string value = key.value.IsScalar() ? one_line(key.value.Scalar()) : std::string();
     const auto [b, e] = value_span(doc, key);
     if (d.kind == JekyllDate::Kind::rejected && !d.rejected_by_calendar) {
       emit.report(b, e, fmt::format("Jekyll cannot read date '{}' ({}): the build fails with \"does not have a "
