@@ -28,6 +28,9 @@ rules:
       tags: string-or-list
   front-matter/date-format:
     formats: ["%Y-%m-%d %H:%M:%S %z"]
+  front-matter/date-invalid:
+    reading: calendar
+  front-matter/filename-date: error
   html/disallowed-element:
     allow: [p, br, hr, div, span, strong, b, em, i, u, s, strike, del, ins, sub, sup, small, big, mark, font,
             center, blockquote, q, cite, abbr, code, pre, kbd, samp, var, time, h1, h2, h3, h4, h5, h6,

@@ -4,6 +4,7 @@
 
 #include "../common.hpp"
 #include "archive_lint/dates.hpp"
+#include "archive_lint/jekyll_date.hpp"
 
 namespace al::checks {
 namespace {
@@ -17,12 +18,16 @@ class FutureDate final : public Check {
         "Jekyll skips posts dated after the build time unless the site sets `future: true`, and says "
         "nothing about it: checked with Jekyll 4.3.1, a post dated 2030 builds with exit code 0 and no "
         "file in `_site`. A scraper that writes the wrong year, or a time zone error near midnight, "
-        "hides a post this way. The date is the front-matter `date` (with its UTC offset; none means UTC), "
-        "else the file name's. Set `future: true` here when the site does. `now` fixes the reference "
-        "time (for reproducible runs).",
+        "hides a post this way. The date is the front-matter `date` as Jekyll reads it (see "
+        "front-matter/date-format: a dropped offset is dropped here too), else the file name's. A date "
+        "without an offset Jekyll honours is in the site's zone: with no `timezone`, taken as UTC; with one, "
+        "reported only when it is in the future in every zone (14 hours ahead of UTC at most). Set "
+        "`future: true` here when the site does. `now` fixes the reference time (for reproducible runs).",
         Severity::warning,
         {{"future", "bool", "false", "the site sets Jekyll's `future: true`: nothing to report"},
-         {"now", "string", "(the current time)", "reference time, e.g. '2024-01-01 00:00:00 +0000'"}}};
+         {"now", "string", "(the current time)", "reference time, e.g. '2024-01-01 00:00:00 +0000'"},
+         {"timezone", "string", "(none: the build machine's, taken as UTC)",
+          "the site's `timezone:` from `_config.yml`, an IANA name"}}};
     return m;
   }
   void configure(const YAML::Node& options) override {
@@ -34,6 +39,7 @@ class FutureDate final : public Check {
         throw OptionError(fmt::format("option 'now' must be a date like '2024-01-01 00:00:00 +0000', got '{}'", now));
       now_ = epoch_seconds(*d);
     }
+    if (const std::string zone = option_string(options, "timezone", ""); !zone.empty()) timezone_ = zone;
   }
   void check(const Document& doc, Emitter& emit) const override {
     if (future_ || !doc.is_post() || !doc.front_matter.ok()) return;
@@ -43,9 +49,12 @@ class FutureDate final : public Check {
                                      .count();
     if (const auto* key = doc.front_matter.find("date")) {
       if (!key->value.IsScalar()) return;
-      const auto d = read_post_date(key->value.Scalar());
-      if (!d || !calendar_problem(*d).empty()) return;  // front-matter/date-* report it
-      if (epoch_seconds(*d) <= now) return;
+      const JekyllDate d = read_front_matter_date(doc, *key, timezone_);
+      // Rejected, not modelled, or on the build's own day: front-matter/date-* report it.
+      if ((d.kind != JekyllDate::Kind::moment && d.kind != JekyllDate::Kind::local) || d.build_day) return;
+      // A wall clock in a zone the site names is at most 14 hours ahead of UTC.
+      const long long latest_offset = d.kind == JekyllDate::Kind::local && timezone_ ? 14 * 3600 : 0;
+      if (jekyll_epoch(d) - latest_offset <= now) return;
       const auto [b, e] = value_span(doc, *key);
       emit.report(b, e, fmt::format("post is dated {}, in the future: Jekyll will not publish it until then (unless "
                                     "the site sets `future: true`)",
@@ -64,6 +73,7 @@ class FutureDate final : public Check {
  private:
   bool future_ = false;
   std::optional<long long> now_;
+  std::optional<std::string> timezone_;
 };
 
 }  // namespace
