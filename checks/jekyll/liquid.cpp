@@ -23,13 +23,7 @@ const liquid::ParseResult& liquid_parse(const Document& doc, const liquid::Known
   return doc.derived<liquid::ParseResult>(key, compute);
 }
 
-std::string span_excerpt(std::string_view text) {
-  std::string flat(text.substr(0, 240));
-  for (char& c : flat) {
-    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
-  }
-  return capped_text(flat, 60);
-}
+std::string span_excerpt(std::string_view text) { return one_line_excerpt(text, 60); }
 
 CodeCursor::CodeCursor(const Document& doc) {
   for (const auto& s : doc.markdown.spans) {
