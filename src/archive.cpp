@@ -1,5 +1,6 @@
 // The archive index and the archive-check stage (see archive.hpp).
 #include "archive_lint/archive.hpp"
+#include "archive_lint/permalink.hpp"
 #include "archive_lint/line_hash.hpp"
 
 #include <dirent.h>
@@ -337,11 +338,11 @@ PostRecord make_post_record(const Document& doc, const fs::path& filesystem_path
     const std::string published = to_lower_ascii(scalar_field(fm, "published", doc).value);
     r.published = !(published == "false" || published == "no" || published == "off");
     const FrontMatterKey* cats = fm.find("categories");
-    if (!cats) cats = fm.find("category");
-    if (cats) {
-      r.categories_line = doc.lines.line_of(cats->key_offset);
+    const FrontMatterKey* cat = fm.find("category");
+    if (cats || cat) {
+      r.categories_line = doc.lines.line_of((cats ? cats : cat)->key_offset);
       try {
-        r.categories = front_matter_words(cats->value);
+        r.categories = jekyll_front_matter_categories(cats ? cats->value : YAML::Node(), cat ? cat->value : YAML::Node());
       } catch (const YAML::Exception&) {
       }
     }
@@ -707,6 +708,7 @@ ArchiveStageStats run_archive_stage(const std::vector<FileEntry>& files, const s
   }
   result.posts.clear();
   if (index.roots.size() == 2) index.site_root = index.roots[1];
+  index.jekyll = config.jekyll.get();
   phase("run records");
 
   Excluder excluded(config.exclude);
