@@ -279,6 +279,17 @@ std::string normal_absolute_string(const fs::path& p) {
   return normal_absolute(p).generic_string();
 }
 
+// Every `_posts` folder of the run's Jekyll site is indexed, so a post given
+// alone (pre-commit) is compared with the site's other folders too.
+void add_site_post_roots(ArchiveIndex& index) {
+  if (!index.jekyll || index.roots.size() < 2) return;
+  for (const auto& dir : index.jekyll->post_directories()) {
+    if (dir.filename() != "_posts") continue;
+    const std::string root = dir.parent_path().generic_string();
+    if (std::find(index.roots.begin(), index.roots.end(), root) == index.roots.end()) index.roots.push_back(root);
+  }
+}
+
 // The Jekyll site a post belongs to: the parent of its nearest `_posts`.
 std::optional<fs::path> site_root_of(const fs::path& abs) {
   for (fs::path dir = abs.parent_path(); !dir.empty() && dir != dir.root_path(); dir = dir.parent_path()) {
@@ -709,6 +720,7 @@ ArchiveStageStats run_archive_stage(const std::vector<FileEntry>& files, const s
   result.posts.clear();
   if (index.roots.size() == 2) index.site_root = index.roots[1];
   index.jekyll = config.jekyll.get();
+  add_site_post_roots(index);
   phase("run records");
 
   Excluder excluded(config.exclude);

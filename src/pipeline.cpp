@@ -104,6 +104,12 @@ std::vector<ActiveCheck> enabled_checks(const PipelineOptions& opt, const Config
 
 std::vector<FileEntry> selected_files(const PipelineOptions& opt, const Config& config) {
   std::vector<std::string> paths = opt.paths;
+  if (paths.empty() && config.jekyll && config.jekyll->found()) {
+    // The posts Jekyll reads, wherever they are (en/news/_posts, ...).
+    for (const auto& dir : config.jekyll->post_directories()) {
+      if (dir.filename() == "_posts") paths.push_back(dir.string());
+    }
+  }
   if (paths.empty()) {
     // The archive the config belongs to: its `_posts` if there is one.
     std::error_code ec;

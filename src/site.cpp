@@ -312,12 +312,14 @@ YAML::Node JekyllSite::defaults_for(std::string_view relative_path, std::string_
   return merged;
 }
 
-std::vector<fs::path> JekyllSite::post_directories() const {
+std::vector<fs::path> find_post_directories(const JekyllSite& site) {
   std::vector<fs::path> out;
+  const fs::path& root = site.root;
+  const std::string& collections_dir = site.collections_dir;
   if (root.empty()) return out;
   // Reader#outside_configured_directory?: with collections_dir, only below it.
   const fs::path base = collections_dir.empty() ? root : root / collections_dir;
-  find_post_dirs(*this, base, collections_dir, 0, out);
+  find_post_dirs(site, base, collections_dir, 0, out);
   return out;
 }
 
@@ -436,6 +438,7 @@ JekyllSite load_jekyll_site(const fs::path& root) {
     }
   }
   std::sort(site.plugin_tags.begin(), site.plugin_tags.end());
+  site.post_directories_ = find_post_directories(site);
   return site;
 }
 

@@ -162,4 +162,22 @@ TEST_CASE("pretty permalinks in two language folders do not collide", "[site][ar
   spit(root / "_posts" / "2014-10-27-x.md", "---\ntitle: x\ncategories: [en, news]\n---\nx\n");
   options.paths.push_back((root / "_posts").string());
   CHECK(collisions() == 2);
+  // Given alone (pre-commit), the post is still compared with the other folders' posts.
+  options.paths = {(root / "_posts" / "2014-10-27-x.md").string()};
+  CHECK(collisions() == 1);
+}
+
+TEST_CASE("without paths, a run lints every _posts folder of the site", "[site]") {
+  const fs::path root = scratch_dir("site-default-paths");
+  spit(root / "_config.yml", "exclude: [old]\n");
+  spit(root / ".archive-lint.yml", "rules: {}\n");
+  spit(root / "index.md", "---\ntitle: home\n---\n");
+  for (const char* dir : {"en/news", "ja/news", "old", "_hidden"}) spit(root / dir / "_posts" / "2014-10-27-x.md", "---\n---\n");
+  PipelineOptions options;
+  options.config = (root / ".archive-lint.yml").string();
+  options.offline = true;
+  std::vector<std::string> shown;
+  for (const auto& f : load_site(options).files) shown.push_back(f.display_path);
+  std::sort(shown.begin(), shown.end());
+  CHECK(shown == std::vector<std::string>{"en/news/_posts/2014-10-27-x.md", "ja/news/_posts/2014-10-27-x.md"});
 }

@@ -25,7 +25,7 @@ struct RunError : std::runtime_error {
 };
 
 struct PipelineOptions {
-  std::vector<std::string> paths;  // empty: the config's _posts, or its root
+  std::vector<std::string> paths;  // empty: the Jekyll site's _posts folders, else the config's _posts, or its root
   std::string config;              // empty: the nearest .archive-lint.yml above the first path
   unsigned jobs = 0;               // 0: every core
   std::string changed_since;       // a git ref: only files changed since its merge base

@@ -67,9 +67,15 @@ struct JekyllSite {
   // The defaults Jekyll merges into a post's front matter, for its path
   // relative to the collections directory and its type ("posts").
   YAML::Node defaults_for(std::string_view relative_path, std::string_view type) const;
-  // Every `_posts` directory Jekyll reads, absolute, in a stable order.
-  std::vector<std::filesystem::path> post_directories() const;
+  // Every `_posts` (and with show_drafts `_drafts`) directory Jekyll reads,
+  // absolute, in a stable order; found once by load_jekyll_site.
+  const std::vector<std::filesystem::path>& post_directories() const { return post_directories_; }
+
+  std::vector<std::filesystem::path> post_directories_;
 };
+
+// Walks the site as Jekyll's Reader does for the post directories (site.root set).
+std::vector<std::filesystem::path> find_post_directories(const JekyllSite& site);
 
 // Jekyll's style names ("date", "pretty", "ordinal", "weekdate", "none") to
 // patterns; any other text is returned as it is.
