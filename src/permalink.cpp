@@ -13,6 +13,8 @@ namespace al {
 
 namespace {
 
+constexpr std::size_t kMaxRegexInput = 1024;
+
 // One code point of UTF-8 at s[i] (U+FFFD for a bad byte); advances i.
 char32_t next_code_point(std::string_view s, std::size_t& i) {
   const auto b = static_cast<unsigned char>(s[i]);
@@ -88,6 +90,8 @@ PostDate civil_from_seconds(long long seconds, int offset_seconds) {
 // and one without an offset as UTC; anything else stays a string, which
 // Ruby's Time.parse reads in the local zone.
 bool yaml_timestamp_without_offset(const std::string& text) {
+  // libstdc++'s std::regex recurses per character: only date-sized text reaches it.
+  if (text.size() > kMaxRegexInput) return false;
   static const std::regex timestamp(R"(^-?\d{4}-\d{1,2}-\d{1,2}(?:[Tt]|\s+)\d{1,2}:\d\d:\d\d(?:\.\d*)?$)");
   return std::regex_match(text, timestamp);
 }
@@ -130,6 +134,7 @@ std::optional<NameParts> post_name(std::string_view relative_path) {
   static const std::regex matcher(R"(^(\d{2,4}-\d{1,2}-\d{1,2})-(.*)(\.[^.]+)$)");
   const auto slash = relative_path.rfind('/');
   const std::string name(slash == std::string_view::npos ? relative_path : relative_path.substr(slash + 1));
+  if (name.size() > kMaxRegexInput) return std::nullopt;  // no file system allows such a name
   std::smatch m;
   if (!std::regex_match(name, m, matcher)) return std::nullopt;
   NameParts parts{m[1].str(), m[2].str(), m[3].str(), name.substr(0, name.size() - m[3].length())};
@@ -275,7 +280,7 @@ std::string sanitize_url(std::string url) {
 std::string unescape_path(std::string_view s) {
   std::string out;
   for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() + 0 && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+    if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
         std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
       out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
       i += 2;
@@ -289,9 +294,27 @@ std::string unescape_path(std::string_view s) {
 // Jekyll.sanitized_path then Document#destination: `/x/` -> x/index.html,
 // `/x` -> x + output_ext unless it already ends so.
 std::string destination_of(const std::string& url, const std::string& output_ext) {
-  std::string path = unescape_path(url);
-  while (!path.empty() && path.front() == '/') path.erase(0, 1);
-  if (url.empty() || url.back() == '/') return path + "index.html";
+  // File.expand_path(path, "/"): `.` and `..` resolved, never above the destination.
+  std::vector<std::string_view> parts;
+  const std::string unescaped = unescape_path(url);
+  std::string_view rest = unescaped;
+  while (!rest.empty()) {
+    const auto slash = rest.find('/');
+    const std::string_view part = rest.substr(0, slash);
+    if (part == "..") {
+      if (!parts.empty()) parts.pop_back();
+    } else if (!part.empty() && part != ".") {
+      parts.push_back(part);
+    }
+    if (slash == std::string_view::npos) break;
+    rest.remove_prefix(slash + 1);
+  }
+  std::string path;
+  for (const auto part : parts) {
+    if (!path.empty()) path += '/';
+    path += part;
+  }
+  if (url.empty() || url.back() == '/' || path.empty()) return path.empty() ? "index.html" : path + "/index.html";
   if (path.size() < output_ext.size() || path.compare(path.size() - output_ext.size(), output_ext.size(), output_ext) != 0)
     path += output_ext;
   return path;
