@@ -253,9 +253,8 @@ std::optional<std::string> fill_template(const std::string& tmpl, const std::vec
 }
 
 // Jekyll::URL#sanitize_url
-std::string sanitize_url(std::string url) {
-  url.insert(0, "/");
-  std::string a;
+std::string sanitize_url(const std::string& url) {
+  std::string a(1, '/');  // "/#{str}"
   for (std::size_t i = 0; i < url.size(); ++i) {
     if (url.compare(i, 2, "..") == 0) {
       a += '/';
