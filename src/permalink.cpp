@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <array>
-#include <regex>
 
 #include "archive_lint/config.hpp"
 #include "archive_lint/text.hpp"
@@ -12,8 +11,6 @@
 namespace al {
 
 namespace {
-
-constexpr std::size_t kMaxRegexInput = 1024;
 
 // One code point of UTF-8 at s[i] (U+FFFD for a bad byte); advances i.
 char32_t next_code_point(std::string_view s, std::size_t& i) {
@@ -89,11 +86,26 @@ PostDate civil_from_seconds(long long seconds, int offset_seconds) {
 // Psych reads `YYYY-M-D HH:MM:SS` (seconds required) as a YAML timestamp,
 // and one without an offset as UTC; anything else stays a string, which
 // Ruby's Time.parse reads in the local zone.
-bool yaml_timestamp_without_offset(const std::string& text) {
-  // libstdc++'s std::regex recurses per character: only date-sized text reaches it.
-  if (text.size() > kMaxRegexInput) return false;
-  static const std::regex timestamp(R"(^-?\d{4}-\d{1,2}-\d{1,2}(?:[Tt]|\s+)\d{1,2}:\d\d:\d\d(?:\.\d*)?$)");
-  return std::regex_match(text, timestamp);
+// Psych's TIME pattern without its offset part:
+// ^-?\d{4}-\d{1,2}-\d{1,2}(?:[Tt]|\s+)\d{1,2}:\d\d:\d\d(?:\.\d*)?$
+bool yaml_timestamp_without_offset(std::string_view t) {
+  std::size_t i = 0;
+  auto digits = [&](std::size_t min, std::size_t max) {
+    std::size_t n = 0;
+    while (i < t.size() && n < max && t[i] >= '0' && t[i] <= '9') ++i, ++n;
+    return n >= min;
+  };
+  auto literal = [&](char c) { return i < t.size() && t[i] == c ? (++i, true) : false; };
+  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; };
+  literal('-');
+  if (!(digits(4, 4) && literal('-') && digits(1, 2) && literal('-') && digits(1, 2))) return false;
+  if (!literal('T') && !literal('t')) {
+    if (i >= t.size() || !space(t[i])) return false;
+    while (i < t.size() && space(t[i])) ++i;
+  }
+  if (!(digits(1, 2) && literal(':') && digits(2, 2) && literal(':') && digits(2, 2))) return false;
+  if (literal('.')) digits(0, t.size());
+  return i == t.size();
 }
 
 // The post's date as Jekyll's Time in the site's zone: a moment in the text's
@@ -104,7 +116,7 @@ std::optional<std::pair<PostDate, long long>> local_date(const JekyllSite& site,
   auto from_text = [&](std::string_view text, bool may_be_timestamp) -> std::optional<std::pair<PostDate, long long>> {
     auto d = read_post_date(text);
     if (!d || !calendar_problem(*d).empty()) return std::nullopt;
-    if (!d->has_offset && may_be_timestamp && yaml_timestamp_without_offset(std::string(trim(text)))) d->has_offset = true;
+    if (!d->has_offset && may_be_timestamp && yaml_timestamp_without_offset(trim(text))) d->has_offset = true;
     if (!site.timezone && !fallback_offset_minutes) {
       const long long utc = epoch_seconds(*d);
       return std::pair{civil_from_seconds(utc, d->offset_minutes * 60), utc};  // as written
@@ -129,15 +141,25 @@ struct NameParts {
   std::string date, slug, ext, basename;
 };
 
-// Document::DATE_FILENAME_MATCHER: `DATE-slug.ext` as the file name.
+// Document::DATE_FILENAME_MATCHER on the file name:
+// ^(\d{2,4}-\d{1,2}-\d{1,2})-(.*)(\.[^.]+)$
 std::optional<NameParts> post_name(std::string_view relative_path) {
-  static const std::regex matcher(R"(^(\d{2,4}-\d{1,2}-\d{1,2})-(.*)(\.[^.]+)$)");
   const auto slash = relative_path.rfind('/');
-  const std::string name(slash == std::string_view::npos ? relative_path : relative_path.substr(slash + 1));
-  if (name.size() > kMaxRegexInput) return std::nullopt;  // no file system allows such a name
-  std::smatch m;
-  if (!std::regex_match(name, m, matcher)) return std::nullopt;
-  NameParts parts{m[1].str(), m[2].str(), m[3].str(), name.substr(0, name.size() - m[3].length())};
+  const std::string_view name = slash == std::string_view::npos ? relative_path : relative_path.substr(slash + 1);
+  std::size_t i = 0;
+  auto digits = [&](std::size_t min, std::size_t max) {
+    std::size_t n = 0;
+    while (i < name.size() && n < max && name[i] >= '0' && name[i] <= '9') ++i, ++n;
+    return n >= min;
+  };
+  auto dash = [&] { return i < name.size() && name[i] == '-' ? (++i, true) : false; };
+  if (!(digits(2, 4) && dash() && digits(1, 2) && dash() && digits(1, 2))) return std::nullopt;
+  const std::size_t date_end = i;
+  if (!dash()) return std::nullopt;
+  const auto dot = name.rfind('.');
+  if (dot == std::string_view::npos || dot < i || dot + 1 == name.size()) return std::nullopt;
+  NameParts parts{std::string(name.substr(0, date_end)), std::string(name.substr(i, dot - i)),
+                  std::string(name.substr(dot)), std::string(name.substr(0, dot))};
   while (!parts.slug.empty() && parts.slug.back() == '.') parts.slug.pop_back();
   return parts;
 }
@@ -210,17 +232,20 @@ namespace {
 
 // Document#categories_from_path, merge_categories! and populate_categories:
 // folders, then the defaults', then the front matter's, each once.
-std::vector<std::string> post_categories(const PostFacts& post, const YAML::Node& defaults) {
+std::vector<std::string> post_categories(const PostFacts& post, const YAML::Node* defaults) {
   std::vector<std::string> out;
   for (auto& c : folder_categories(post.relative_path)) add_unique(out, std::move(c));
-  for (auto& c : yaml_words(defaults["categories"], true)) add_unique(out, std::move(c));
-  for (auto& c : yaml_words(defaults["category"], false)) add_unique(out, std::move(c));
+  if (defaults) {
+    for (auto& c : yaml_words((*defaults)["categories"], true)) add_unique(out, std::move(c));
+    for (auto& c : yaml_words((*defaults)["category"], false)) add_unique(out, std::move(c));
+  }
   for (const auto& c : post.categories) add_unique(out, c);
   return out;
 }
 
-std::string default_scalar(const YAML::Node& defaults, const char* key) {
-  const YAML::Node n = defaults[key];
+std::string default_scalar(const YAML::Node* defaults, const char* key) {
+  if (!defaults) return std::string();
+  const YAML::Node n = (*defaults)[key];
   return n && n.IsScalar() ? n.Scalar() : std::string();
 }
 
@@ -377,7 +402,10 @@ std::string jekyll_escape_path(std::string_view text) {
 std::optional<JekyllPost> jekyll_post(const JekyllSite& site, const PostFacts& post, std::optional<int> fallback_offset_minutes) {
   const auto name = post_name(post.relative_path);
   if (!name) return std::nullopt;
-  const YAML::Node defaults = site.defaults_for(post.relative_path, "posts");
+  // Most sites have no `defaults:`; then no YAML node is built per post.
+  const std::optional<YAML::Node> merged =
+      site.defaults.empty() ? std::nullopt : std::optional<YAML::Node>(site.defaults_for(post.relative_path, "posts"));
+  const YAML::Node* defaults = merged ? &*merged : nullptr;
   const std::string date_text = post.date.empty() ? default_scalar(defaults, "date") : post.date;
   const auto date = local_date(site, date_text, name->date, fallback_offset_minutes);
   if (!date) return std::nullopt;
