@@ -24,6 +24,8 @@
 #include "archive_lint/link_report.hpp"
 #include "archive_lint/links.hpp"
 #include "archive_lint/merge.hpp"
+#include "archive_lint/permalink.hpp"
+#include "archive_lint/site.hpp"
 #include "archive_lint/runner.hpp"
 #include "links/cache.hpp"
 #include "links/url.hpp"
@@ -499,10 +501,47 @@ int fuzz_url_links(const std::uint8_t* data, std::size_t size) {
   return 0;
 }
 
+int fuzz_jekyll_site(const std::uint8_t* data, std::size_t size) {
+  const std::string text = text_of(data, size);
+  const JekyllSite site = parse_jekyll_config(text, "site/_config.yml");
+  for (const auto& w : site.warnings) {
+    if (w.rfind("site/_config.yml", 0) != 0 || w.find('\n') != std::string::npos)
+      throw InvariantError("a _config.yml warning is not one `file:line:col` line: " + w);
+  }
+  (void)parse_tzif(text, "fuzz");
+  (void)registered_liquid_tags(text);
+  std::vector<std::string> lines;
+  for (std::size_t start = 0; start <= text.size() && lines.size() < 5;) {
+    const auto end = std::min(text.find('\n', start), text.size());
+    lines.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  lines.resize(5);
+  for (const auto& path : {lines[4], "en/_posts/2020-01-02-" + lines[4] + ".md", std::string("_posts/2020-01-02-x.md")}) {
+    PostFacts facts;
+    facts.relative_path = path;
+    facts.date = lines[0];
+    facts.permalink = lines[1];
+    facts.slug = lines[2];
+    facts.categories = {lines[3], lines[4]};
+    for (const std::optional<int> offset : {std::optional<int>(), std::optional<int>(-300)}) {
+      const auto post = jekyll_post(site, facts, offset);
+      if (!post) continue;
+      if (post->url.empty() || post->url[0] != '/') throw InvariantError("a Jekyll URL without its leading '/': " + post->url);
+      const std::string& file = post->destination;
+      if (file.empty() || file[0] == '/' || file == ".." || file.rfind("../", 0) == 0 ||
+          file.find("/../") != std::string::npos)
+        throw InvariantError("an output file outside the destination: " + file);
+    }
+  }
+  return 0;
+}
+
 const std::vector<Target>& targets() {
   static const std::vector<Target> all = {
       {"check-post", fuzz_check_post},   {"config", fuzz_config},          {"link-cache", fuzz_link_cache},
       {"archive-index", fuzz_archive_index}, {"report-json", fuzz_report_json}, {"url-links", fuzz_url_links},
+      {"jekyll-site", fuzz_jekyll_site},
   };
   return all;
 }

@@ -41,6 +41,12 @@ int fuzz_report_json(const std::uint8_t* data, std::size_t size);
 // as a post, through the offline link pass.
 int fuzz_url_links(const std::uint8_t* data, std::size_t size);
 
+// A Jekyll site's `_config.yml` (parse_jekyll_config: every problem a
+// one-line `file:line:col` warning), the same bytes as a zoneinfo file and as
+// Ruby plugin source, then Jekyll URLs of posts whose date, permalink, slug,
+// categories and path are the input's lines: the URL starts with '/', the
+// output file is relative and never climbs out of the destination.
+int fuzz_jekyll_site(const std::uint8_t* data, std::size_t size);
 using TargetFn = int (*)(const std::uint8_t* data, std::size_t size);
 struct Target {
   std::string_view name;  // the directory under fuzz/corpus/ and tests/fuzz-regressions/

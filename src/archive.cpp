@@ -1,5 +1,6 @@
 // The archive index and the archive-check stage (see archive.hpp).
 #include "archive_lint/archive.hpp"
+#include "archive_lint/permalink.hpp"
 #include "archive_lint/line_hash.hpp"
 
 #include <dirent.h>
@@ -278,6 +279,17 @@ std::string normal_absolute_string(const fs::path& p) {
   return normal_absolute(p).generic_string();
 }
 
+// Every `_posts` folder of the run's Jekyll site is indexed, so a post given
+// alone (pre-commit) is compared with the site's other folders too.
+void add_site_post_roots(ArchiveIndex& index) {
+  if (!index.jekyll || index.roots.size() < 2) return;
+  for (const auto& dir : index.jekyll->post_directories()) {
+    if (dir.filename() != "_posts") continue;
+    const std::string root = dir.parent_path().generic_string();
+    if (std::find(index.roots.begin(), index.roots.end(), root) == index.roots.end()) index.roots.push_back(root);
+  }
+}
+
 // The Jekyll site a post belongs to: the parent of its nearest `_posts`.
 std::optional<fs::path> site_root_of(const fs::path& abs) {
   for (fs::path dir = abs.parent_path(); !dir.empty() && dir != dir.root_path(); dir = dir.parent_path()) {
@@ -337,11 +349,11 @@ PostRecord make_post_record(const Document& doc, const fs::path& filesystem_path
     const std::string published = to_lower_ascii(scalar_field(fm, "published", doc).value);
     r.published = !(published == "false" || published == "no" || published == "off");
     const FrontMatterKey* cats = fm.find("categories");
-    if (!cats) cats = fm.find("category");
-    if (cats) {
-      r.categories_line = doc.lines.line_of(cats->key_offset);
+    const FrontMatterKey* cat = fm.find("category");
+    if (cats || cat) {
+      r.categories_line = doc.lines.line_of((cats ? cats : cat)->key_offset);
       try {
-        r.categories = front_matter_words(cats->value);
+        r.categories = jekyll_front_matter_categories(cats ? cats->value : YAML::Node(), cat ? cat->value : YAML::Node());
       } catch (const YAML::Exception&) {
       }
     }
@@ -1111,6 +1123,8 @@ ArchiveStageStats run_archive_stage(const std::vector<FileEntry>& files, const s
   if (!index.display_root.empty() && index.display_root.back() != '/') index.display_root.push_back('/');
   index.roots.push_back("");  // files outside any `_posts`: rel is the absolute path
   const RunPostsByRoot run_posts = index_run_posts(index, result.posts);
+  index.jekyll = config.jekyll.get();
+  add_site_post_roots(index);
   phase("run records");
 
   Excluder excluded(config.exclude);

@@ -292,7 +292,7 @@ int run_explain(const std::string& id) {
 }
 
 void add_lint_options(CLI::App* app, LintOptions& opt) {
-  app->add_option("paths", opt.paths, "Files and directories to check (default: the config's _posts, or .)");
+  app->add_option("paths", opt.paths, "Files and directories to check (default: the site's _posts folders, or .)");
   app->add_option("-c,--config", opt.config, "Config file (default: nearest .archive-lint.yml)");
   app->add_option("-j,--jobs", opt.jobs, "Parallel jobs (default: all cores)");
   app->add_option("--changed-since", opt.changed_since,

@@ -160,8 +160,16 @@ void apply_document(const std::string& file, Config& config, const YAML::Node& r
       if (!value.IsMap()) throw ConfigError(fmt::format("{}: 'site' must be a mapping", at(file, value)));
       for (auto s = value.begin(); s != value.end(); ++s) {
         const std::string name = s->first.Scalar();
-        if (name != "url")
-          throw ConfigError(fmt::format("{}: unknown key 'site.{}' (known: url)", at(file, s->first), name));
+        if (name != "url" && name != "root")
+          throw ConfigError(fmt::format("{}: unknown key 'site.{}' (known: url, root)", at(file, s->first), name));
+        if (name == "root") {
+          // The Jekyll site's directory, relative to this file's.
+          if (!s->second.IsScalar() || s->second.Scalar().empty())
+            throw ConfigError(fmt::format("{}: site.root must be a directory", at(file, s->second)));
+          const std::filesystem::path dir = std::filesystem::path(file).parent_path() / s->second.Scalar();
+          config.jekyll_root = std::filesystem::absolute(dir).lexically_normal();
+          continue;
+        }
         if (!s->second.IsScalar()) throw ConfigError(fmt::format("{}: site.url must be a URL", at(file, s->second)));
         config.site_url = s->second.Scalar();
       }

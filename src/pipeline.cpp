@@ -64,6 +64,34 @@ Config load_run_config(const PipelineOptions& opt) {
   return load_config(opt.config.empty() ? std::nullopt : std::optional<fs::path>(opt.config), start);
 }
 
+// Where the Jekyll site is looked for: the paths given, else where the run starts.
+std::vector<fs::path> site_search_paths(const PipelineOptions& opt) {
+  std::vector<fs::path> out(opt.paths.begin(), opt.paths.end());
+  if (out.empty()) out.push_back(opt.config.empty() ? fs::current_path() : fs::absolute(opt.config).parent_path());
+  return out;
+}
+
+// The deepest directory holding every path (a file counts as its directory).
+fs::path common_directory(const std::vector<std::string>& paths, const fs::path& fallback) {
+  std::optional<fs::path> common;
+  for (const auto& p : paths) {
+    std::error_code ec;
+    fs::path dir = fs::absolute(p, ec).lexically_normal();
+    if (ec) return fallback;
+    if (!fs::is_directory(dir, ec)) dir = dir.parent_path();
+    if (dir.filename().empty()) dir = dir.parent_path();  // "a/b/" -> "a/b"
+    if (!common) {
+      common = dir;
+      continue;
+    }
+    fs::path shared;
+    for (auto a = common->begin(), b = dir.begin(); a != common->end() && b != dir.end() && *a == *b; ++a, ++b)
+      shared /= *a;
+    common = shared;
+  }
+  return common && !common->empty() ? *common : fallback;
+}
+
 std::vector<ActiveCheck> enabled_checks(const PipelineOptions& opt, const Config& config) {
   std::vector<ActiveCheck> checks = instantiate_checks(config);
   if (opt.links_only) {
@@ -76,6 +104,12 @@ std::vector<ActiveCheck> enabled_checks(const PipelineOptions& opt, const Config
 
 std::vector<FileEntry> selected_files(const PipelineOptions& opt, const Config& config) {
   std::vector<std::string> paths = opt.paths;
+  if (paths.empty() && config.jekyll && config.jekyll->found()) {
+    // The posts Jekyll reads, wherever they are (en/news/_posts, ...).
+    for (const auto& dir : config.jekyll->post_directories()) {
+      if (dir.filename() == "_posts") paths.push_back(dir.string());
+    }
+  }
   if (paths.empty()) {
     // The archive the config belongs to: its `_posts` if there is one.
     std::error_code ec;
@@ -123,6 +157,18 @@ std::pair<unsigned, unsigned> parse_shard(const std::string& text) {
 Site load_site(const PipelineOptions& options) {
   Site site;
   site.config = load_run_config(options);
+  auto jekyll = std::make_shared<JekyllSite>();
+  if (const auto root = find_site_root(site_search_paths(options), site.config.jekyll_root)) {
+    *jekyll = load_jekyll_site(*root);
+    site.warnings = jekyll->warnings;
+  }
+  if (site.config.file.empty()) {
+    // No .archive-lint.yml: every path is shown from one base, the Jekyll
+    // site's root, else the directory all the paths share.
+    site.config.root = jekyll->found() ? jekyll->root : common_directory(options.paths, site.config.root);
+    if (jekyll->found()) site.config.site_root = jekyll->root;
+  }
+  site.config.jekyll = site.jekyll = std::move(jekyll);
   site.checks = enabled_checks(options, site.config);
   site.files = selected_files(options, site.config);
   return site;
@@ -143,6 +189,7 @@ PipelineResult run_pipeline(const PipelineOptions& options) {
   if (!link_rules.rules.empty() && !options.offline) curl_loaded = preload_link_engine();
 
   PipelineResult run;
+  run.warnings = std::move(site.warnings);
   std::vector<DocumentLinks> links;
   run.result = run_checks(site.files, site.checks, options.jobs, link_rules.rules.empty() ? nullptr : &links);
   run.archive = run_archive_stage(site.files, site.checks, site.config, options.jobs, run.result);

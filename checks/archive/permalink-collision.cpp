@@ -3,146 +3,14 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include <chrono>
+
 #include "archive_lint/archive.hpp"
-#include "archive_lint/io.hpp"
+#include "archive_lint/permalink.hpp"
+#include "archive_lint/site.hpp"
 #include "archive_lint/text.hpp"
 
 namespace al::checks {
-
-namespace {
-
-// Jekyll 4 (lib/jekyll/utils.rb slugify): `pretty` keeps ._~!$&'()+,;=@ and
-// alphanumerics (Unicode ones too), `default` keeps alphanumerics; runs of
-// anything else become one '-', leading/trailing '-' go; lower-cased unless cased.
-std::string slugify(std::string_view s, bool pretty, bool cased) {
-  std::string out;
-  bool dash = false;
-  for (unsigned char c : s) {
-    const bool keep = c >= 0x80 || std::isalnum(c) || (pretty && std::string_view("._~!$&'()+,;=@").find(static_cast<char>(c)) != std::string_view::npos);
-    if (keep) {
-      if (dash && !out.empty()) out.push_back('-');
-      dash = false;
-      out.push_back(cased ? static_cast<char>(c) : static_cast<char>(std::tolower(c)));
-    } else {
-      dash = true;
-    }
-  }
-  return out;
-}
-
-std::string expand_style(const std::string& pattern) {
-  if (pattern == "date") return "/:categories/:year/:month/:day/:title:output_ext";
-  if (pattern == "pretty") return "/:categories/:year/:month/:day/:title/";
-  if (pattern == "ordinal") return "/:categories/:year/:y_day/:title:output_ext";
-  if (pattern == "weekdate") return "/:categories/:year/W:week/:short_day/:title:output_ext";
-  if (pattern == "none") return "/:categories/:title:output_ext";
-  return pattern;
-}
-
-int day_of_year(int y, int m, int d) {
-  int n = d;
-  for (int k = 1; k < m; ++k) n += days_in_month(y, k);
-  return n;
-}
-
-// Shifts a date to another UTC offset (minutes east).
-PostDate shift(PostDate d, int to_offset) {
-  if (!d.has_offset) return d;
-  long minutes = d.hour * 60L + d.minute - d.offset_minutes + to_offset;
-  while (minutes < 0) {
-    minutes += 1440;
-    if (--d.day < 1) {
-      if (--d.month < 1) {
-        d.month = 12;
-        --d.year;
-      }
-      d.day = days_in_month(d.year, d.month);
-    }
-  }
-  while (minutes >= 1440) {
-    minutes -= 1440;
-    if (++d.day > days_in_month(d.year, d.month)) {
-      d.day = 1;
-      if (++d.month > 12) {
-        d.month = 1;
-        ++d.year;
-      }
-    }
-  }
-  d.hour = static_cast<int>(minutes / 60);
-  d.minute = static_cast<int>(minutes % 60);
-  d.offset_minutes = to_offset;
-  return d;
-}
-
-}  // namespace
-
-// Jekyll 4's URL for a post (lib/jekyll/drops/url_drop.rb, lib/jekyll/url.rb).
-std::string jekyll_post_url(const PostView& post, const std::string& pattern, std::optional<int> utc_offset) {
-  std::string tmpl = expand_style(post.permalink.empty() ? pattern : std::string(post.permalink));
-  auto date = post.post_date();
-  if (date && utc_offset) date = shift(*date, *utc_offset);
-  std::string categories;
-  std::vector<std::string> seen;
-  post.each_category([&](std::string_view c) {
-    const std::string lc = to_lower_ascii(c);
-    if (std::find(seen.begin(), seen.end(), lc) != seen.end()) return;
-    seen.push_back(lc);
-    categories += (categories.empty() ? "" : "/") + lc;
-  });
-  const std::string ext = [&] {
-    const std::string e = to_lower_ascii(post.extension());
-    return (e.size() > 1 && is_markdown_extension(std::string_view(e).substr(1))) || e == ".htm" ? std::string(".html") : e;
-  }();
-  auto two = [](int v) { return fmt::format("{:02}", v); };
-  std::vector<std::pair<std::string, std::string>> values = {
-      {"categories", categories},
-      {"output_ext", ext},
-      {"title", slugify(post.slug, true, true)},
-      {"slug", slugify(post.slug, false, false)},
-      {"name", slugify(post.slug, false, false)},
-      {"path", std::string(post.rel)},
-  };
-  if (date) {
-    values.insert(values.end(), {{"year", fmt::format("{:04}", date->year)},
-                                 {"short_year", two(date->year % 100)},
-                                 {"month", two(date->month)},
-                                 {"i_month", std::to_string(date->month)},
-                                 {"day", two(date->day)},
-                                 {"i_day", std::to_string(date->day)},
-                                 {"y_day", fmt::format("{:03}", day_of_year(date->year, date->month, date->day))},
-                                 {"hour", two(date->hour)},
-                                 {"minute", two(date->minute)},
-                                 {"second", two(date->second)}});
-  }
-  // Longest names first so `:short_year` is not read as `:short` + ...
-  std::sort(values.begin(), values.end(), [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
-  std::string url;
-  for (std::size_t i = 0; i < tmpl.size();) {
-    if (tmpl[i] == ':') {
-      bool done = false;
-      for (const auto& [name, value] : values) {
-        if (tmpl.compare(i + 1, name.size(), name) == 0) {
-          url += value;
-          i += 1 + name.size();
-          done = true;
-          break;
-        }
-      }
-      if (done) continue;
-    }
-    url.push_back(tmpl[i++]);
-  }
-  // Jekyll::URL#sanitize_url: collapse repeated slashes, one leading slash.
-  std::string clean = "/";
-  for (char c : url) {
-    if (c == '/' && clean.back() == '/') continue;
-    clean.push_back(c);
-  }
-  if (clean.back() == '/') clean += "index.html";
-  else if (clean.rfind('.') == std::string::npos || clean.rfind('.') < clean.rfind('/')) clean += ".html";
-  return clean;
-}
 
 namespace {
 
@@ -159,23 +27,59 @@ std::optional<int> parse_offset(const std::string& text) {
   return text[0] == '-' ? -minutes : minutes;
 }
 
+// The post's path from the site's collections directory, which is what
+// Jekyll derives folder categories and `defaults:` scopes from; a post
+// outside the site is read from its own `_posts`.
+std::string collection_path(const JekyllSite& site, const ArchiveIndex& index, std::size_t post) {
+  const std::string abs = index.filesystem_path(post);
+  if (site.found()) {
+    std::string base = (site.collections_dir.empty() ? site.root : site.root / site.collections_dir).generic_string();
+    if (!base.empty() && base.back() != '/') base.push_back('/');
+    if (abs.size() > base.size() && abs.compare(0, base.size(), base) == 0) return abs.substr(base.size());
+  }
+  return std::string(index.posts[post].rel);
+}
+
+// The slug the index falls back to without `slug:` (src/archive.cpp file_slug).
+std::string index_file_slug(std::string_view name) {
+  const auto dot = name.rfind('.');
+  const std::string_view stem = dot == std::string_view::npos ? name : name.substr(0, dot);
+  if (stem.size() > 11 && stem[4] == '-' && stem[7] == '-' && stem[10] == '-') return std::string(stem.substr(11));
+  return std::string(stem);
+}
+
+PostFacts facts_of(const JekyllSite& site, const ArchiveIndex& index, std::size_t post) {
+  const PostView& p = index.posts[post];
+  PostFacts f;
+  f.relative_path = collection_path(site, index, post);
+  f.date = std::string(p.date);
+  // PostView.slug falls back to the file's slug; only a different one was written.
+  f.slug = p.slug == index_file_slug(p.file_name()) ? std::string() : std::string(p.slug);
+  f.permalink = std::string(p.permalink);
+  p.each_category([&](std::string_view c) { f.categories.emplace_back(c); });
+  return f;
+}
+
 class PermalinkCollision final : public ArchiveCheck {
  public:
   const CheckMeta& meta() const override {
     static const CheckMeta m{
         .id = "archive/permalink-collision",
-        .summary = "Two posts would be written to the same URL",
-        .help = "Jekyll writes each post to the URL its permalink pattern gives, and when two posts get the same "
-            "URL one silently overwrites the other (Jekyll 4 prints only a `Conflict:` warning). The pattern "
-            "is the `permalink` option, else `permalink:` in the site's `_config.yml`, else Jekyll's default "
-            "`date` style `/:categories/:year/:month/:day/:title:output_ext`; a post's own `permalink:` wins. "
-            "`:title` is the file name's slug (or `slug:`), categories are lower-cased, and the date is the "
-            "front-matter date as written unless `utc_offset` names the site's time zone (Jekyll uses the "
-            "build machine's zone or `timezone:`). Both posts are reported, each naming the other, at line 1.",
+        .summary = "Two posts would be written to the same file",
+        .help = "Jekyll writes each post to the file its URL gives, and when two posts get the same file one "
+            "silently overwrites the other (Jekyll 4 prints only a `Conflict:` warning). The URL is computed as "
+            "Jekyll 4.3 does from the site's `_config.yml` (`permalink:` style or pattern, "
+            "`collections: posts: permalink:`, `timezone:`, `defaults:`, `future:`), the folder categories "
+            "(`en/news/_posts` gives `en` and `news`), the post's `categories`/`category`, `slug:` and "
+            "`permalink:`; posts Jekyll does not write (`published: false`, future dates, excluded folders) "
+            "are left out. The `permalink` option replaces the site's pattern; `utc_offset` is the build "
+            "machine's zone for a site without `timezone:` (without it, dates are read as written). Both posts "
+            "are reported, each naming the other, at line 1.",
         .default_severity = Severity::error,
         .options = {{"permalink", "string", "(from _config.yml, else date)",
             "permalink pattern or style (date, pretty, ordinal, weekdate, none)"},
-            {"utc_offset", "string", "(as written)", "the site's UTC offset for :year/:month/:day, e.g. +0800"}},
+            {"utc_offset", "string", "(as written)",
+             "the build machine's UTC offset, for a site without `timezone:`, e.g. +0800"}},
         .stage = Stage::archive,
     };
     return m;
@@ -189,24 +93,30 @@ class PermalinkCollision final : public ArchiveCheck {
     }
   }
   void check_archive(const ArchiveIndex& index, ArchiveEmitter& emit) const override {
-    std::string pattern = permalink_;
-    if (pattern.empty() && !index.site_root.empty()) {
-      std::string error;
-      if (auto text = read_file(index.site_root / "_config.yml", error)) {
-        try {
-          const YAML::Node site = YAML::Load(*text);
-          if (site.IsMap() && site["permalink"] && site["permalink"].IsScalar()) pattern = site["permalink"].Scalar();
-        } catch (const YAML::Exception&) {
-        }
-      }
+    JekyllSite site = index.jekyll ? *index.jekyll : index.site_root.empty() ? JekyllSite() : load_jekyll_site(index.site_root);
+    if (!permalink_.empty()) {
+      site.permalink = permalink_;
+      site.posts_permalink.clear();
     }
-    if (pattern.empty()) pattern = "date";
-    // URLs of the posts being reported first; another post can only collide
-    // with one of them if its slug reduces to the same letters (when the
-    // pattern uses the slug) or it sets its own permalink.
-    const std::string expanded = expand_style(pattern);
-    const bool by_slug = expanded.find(":title") != std::string::npos || expanded.find(":slug") != std::string::npos ||
-                         expanded.find(":name") != std::string::npos;
+    // Jekyll reads only the `_posts` it walks into (not `_x`, `.x` or excluded folders).
+    std::unordered_set<std::string> read_dirs;
+    for (const auto& dir : site.post_directories()) read_dirs.insert(dir.parent_path().generic_string());
+    const auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    // Only posts Jekyll writes: published, not in the future unless `future: true`.
+    auto post_of = [&](std::size_t i) -> std::optional<JekyllPost> {
+      const auto& p = index.posts[i];
+      if (!p.published || !p.front_matter_ok) return std::nullopt;
+      if (site.found() && !read_dirs.count(index.roots[p.root])) return std::nullopt;
+      auto post = jekyll_post(site, facts_of(site, index, i), utc_offset_);
+      if (post && !site.future && post->epoch_seconds > now) return std::nullopt;
+      return post;
+    };
+    // Destinations of the posts being reported first; another post can only
+    // collide with one of them if its slug reduces to the same letters (when
+    // every URL uses the slug) or it sets its own permalink.
+    const std::string tmpl = site.post_url_template();
+    const bool by_slug = site.defaults.empty() && (tmpl.find(":title") != std::string::npos ||
+                                                   tmpl.find(":slug") != std::string::npos);
     auto loose = [](std::string_view slug) {
       std::uint64_t h = 14695981039346656037ULL;
       for (unsigned char c : slug) {
@@ -216,23 +126,30 @@ class PermalinkCollision final : public ArchiveCheck {
       }
       return h;
     };
-    std::unordered_map<std::string, std::vector<std::size_t>> by_url;
+    std::unordered_map<std::string, std::vector<std::size_t>> by_destination;
+    std::unordered_map<std::size_t, std::string> url_of;
     std::unordered_set<std::uint64_t> reported_slugs;
     for (std::size_t i = 0; i < index.posts.size(); ++i) {
-      const auto& p = index.posts[i];
-      if (!index.reported[i] || !p.published || !p.front_matter_ok) continue;
-      by_url[jekyll_post_url(p, pattern, utc_offset_)].push_back(i);
-      reported_slugs.insert(loose(p.slug));
+      if (!index.reported[i]) continue;
+      const auto post = post_of(i);
+      if (!post) continue;
+      by_destination[post->destination].push_back(i);
+      url_of[i] = post->url;
+      reported_slugs.insert(loose(index.posts[i].slug));
     }
-    if (by_url.empty()) return;
+    if (by_destination.empty()) return;
     for (std::size_t i = 0; i < index.posts.size(); ++i) {
       const auto& p = index.posts[i];
-      if (index.reported[i] || !p.published || !p.front_matter_ok) continue;
+      if (index.reported[i]) continue;
       if (by_slug && p.permalink.empty() && !reported_slugs.count(loose(p.slug))) continue;
-      auto it = by_url.find(jekyll_post_url(p, pattern, utc_offset_));
-      if (it != by_url.end()) it->second.push_back(i);
+      const auto post = post_of(i);
+      if (!post) continue;
+      auto it = by_destination.find(post->destination);
+      if (it == by_destination.end()) continue;
+      it->second.push_back(i);
+      url_of[i] = post->url;
     }
-    for (const auto& [url, members] : by_url) {
+    for (const auto& [destination, members] : by_destination) {
       if (members.size() < 2) continue;
       for (std::size_t a : members) {
         if (!emit.reported(a)) continue;
@@ -240,10 +157,11 @@ class PermalinkCollision final : public ArchiveCheck {
         std::size_t shown = 0;
         for (std::size_t b : members) {
           if (b == a) continue;
-          if (shown++ < 5) others += (others.empty() ? "" : ", ") + index.display_path(b);
+          if (shown++ < 5) others += (others.empty() ? "" : ", ") + fmt::format("{} (URL '{}')", index.display_path(b), url_of[b]);
         }
         if (shown > 5) others += fmt::format(" and {} more", shown - 5);
-        emit.report(a, 1, fmt::format("Jekyll would write this post to '{}', the same URL as {}", url, others));
+        emit.report(a, 1, fmt::format("Jekyll would write this post (URL '{}') to '{}', the same file as {}", url_of[a],
+                                      destination, others));
       }
     }
   }

@@ -17,6 +17,7 @@
 #include "archive_lint/config.hpp"
 #include "archive_lint/post_record.hpp"
 #include "archive_lint/runner.hpp"
+#include "archive_lint/site.hpp"
 
 namespace al {
 
@@ -58,6 +59,7 @@ class ArchiveIndex {
   std::vector<bool> reported;          // parallel to posts: in this run's file list
   std::vector<std::string> roots;      // site roots (or "" for files outside any `_posts`)
   std::filesystem::path site_root;     // the Jekyll site when there is one, else empty
+  const JekyllSite* jekyll = nullptr;  // the run's site model (Config::jekyll), when the pipeline made one
 
   std::string filesystem_path(std::size_t post) const;
   std::string display_path(std::size_t post) const;  // relative to the config root when inside it

@@ -2,6 +2,7 @@
 // `.archive-lint.yml`: presets, rule settings, include/exclude globs.
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -15,6 +16,8 @@
 namespace al {
 
 // A config problem: exit code 2, message names file:line.
+struct JekyllSite;  // site.hpp
+
 struct ConfigError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
@@ -43,6 +46,8 @@ struct Config {
   std::string site_url = "https://example.com";
   YAML::Node links;                   // link-checker settings, read by the link engine
   YAML::Node attribution;             // `attribution:` rules, merged over the preset's (see attribution.hpp)
+  std::filesystem::path jekyll_root;  // `site.root`: the Jekyll site, absolute; empty: found from the paths
+  std::shared_ptr<const JekyllSite> jekyll;  // the site model, set by load_site (pipeline.hpp)
 };
 
 // The one list of post file extensions (without the dot, matched in any

@@ -3,6 +3,7 @@
 // file set) -> per-document checks -> archive checks -> the link pass -> one
 // finalisation (order and fingerprints). The CLI parses flags into
 // PipelineOptions and calls run_pipeline; the tests call it too.
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -13,6 +14,7 @@
 #include "archive_lint/link_report.hpp"
 #include "archive_lint/links.hpp"
 #include "archive_lint/runner.hpp"
+#include "archive_lint/site.hpp"
 
 namespace al {
 
@@ -23,7 +25,7 @@ struct RunError : std::runtime_error {
 };
 
 struct PipelineOptions {
-  std::vector<std::string> paths;  // empty: the config's _posts, or its root
+  std::vector<std::string> paths;  // empty: the Jekyll site's _posts folders, else the config's _posts, or its root
   std::string config;              // empty: the nearest .archive-lint.yml above the first path
   unsigned jobs = 0;               // 0: every core
   std::string changed_since;       // a git ref: only files changed since its merge base
@@ -40,6 +42,8 @@ struct Site {
   Config config;
   std::vector<ActiveCheck> checks;
   std::vector<FileEntry> files;
+  std::shared_ptr<const JekyllSite> jekyll;  // the Jekyll site (root empty when none); also config.jekyll
+  std::vector<std::string> warnings;         // what the site's files say that Jekyll would not read
 };
 
 struct PipelineResult {

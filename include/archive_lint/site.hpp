@@ -1,0 +1,105 @@
+#pragma once
+// The Jekyll site a run lints, as Jekyll 4.3 reads it: its root, what its
+// `_config.yml` says that changes archive-lint's answers (permalinks, time
+// zone, defaults, ...), where its posts are and the Liquid tags its
+// `_plugins` register. `.archive-lint.yml` stays archive-lint's own settings
+// (docs/configuration.md says which file wins where both speak).
+#include <yaml-cpp/yaml.h>
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "archive_lint/dates.hpp"
+
+namespace al {
+
+// One `defaults:` entry of `_config.yml`.
+struct FrontMatterDefault {
+  std::string path;                 // scope.path ("" for every path)
+  std::optional<std::string> type;  // scope.type ("posts", ...), legacy "post" read as "posts"
+  YAML::Node values = YAML::Node(YAML::NodeType::Map);
+};
+
+// A UTC offset rule read from the zoneinfo file of `timezone:`.
+struct TimeZone {
+  std::string name;                                  // IANA name, e.g. "Asia/Tokyo"
+  std::vector<long long> transitions;                // UTC seconds, ascending
+  std::vector<int> offset_after;                     // seconds east of UTC from each transition on
+  int initial_offset = 0;                            // before the first transition
+  int offset_at(long long utc_seconds) const;        // seconds east of UTC at that moment
+};
+
+struct LiquidOptions {
+  std::string error_mode = "warn";  // warn, strict or lax
+  bool strict_filters = false;
+  bool strict_variables = false;
+};
+
+struct JekyllSite {
+  std::filesystem::path root;         // absolute; empty when the paths are in no Jekyll site
+  std::filesystem::path config_file;  // the `_config.yml` read, empty when none
+  std::string permalink = "date";     // as written: a style name or a pattern
+  std::string posts_permalink;        // `collections: posts: permalink:`, empty when unset
+  std::optional<TimeZone> timezone;   // unset: the build machine's zone (archive-lint assumes UTC)
+  bool future = false;
+  bool show_drafts = false;
+  std::string collections_dir;        // "" for the site root
+  std::vector<std::string> collections;  // labels, `posts` included
+  std::vector<FrontMatterDefault> defaults;
+  std::vector<std::string> exclude, include;
+  std::vector<std::string> markdown_ext = {"markdown", "mkdown", "mkdn", "mkd", "md"};
+  std::string markdown = "kramdown";
+  YAML::Node kramdown = YAML::Node(YAML::NodeType::Map);
+  LiquidOptions liquid;
+  std::vector<std::string> plugins;
+  std::string baseurl;
+  // Liquid names that `_plugins/*.rb` register with Liquid::Template.register_tag
+  // (Jekyll's and Liquid's block tags are registered the same way).
+  std::vector<std::string> plugin_tags;
+  std::vector<std::string> warnings;  // `file:line:col: words`, for stderr
+
+  bool found() const { return !root.empty(); }
+  // The posts' URL template: a style expanded, or the pattern as written.
+  std::string post_url_template() const;
+  // The defaults Jekyll merges into a post's front matter, for its path
+  // relative to the collections directory and its type ("posts").
+  YAML::Node defaults_for(std::string_view relative_path, std::string_view type) const;
+  // Every `_posts` (and with show_drafts `_drafts`) directory Jekyll reads,
+  // absolute, in a stable order; found once by load_jekyll_site.
+  const std::vector<std::filesystem::path>& post_directories() const { return post_directories_; }
+
+  std::vector<std::filesystem::path> post_directories_;
+};
+
+// Walks the site as Jekyll's Reader does for the post directories (site.root set).
+std::vector<std::filesystem::path> find_post_directories(const JekyllSite& site);
+
+// Jekyll's style names ("date", "pretty", "ordinal", "weekdate", "none") to
+// patterns; any other text is returned as it is.
+std::string expand_permalink_style(std::string_view style);
+
+// The nearest ancestor (or the directory itself) of any of the paths that
+// holds `_config.yml` or `_config.toml`; `explicit_root` (site.root) wins.
+std::optional<std::filesystem::path> find_site_root(const std::vector<std::filesystem::path>& paths,
+                                                    const std::filesystem::path& explicit_root);
+
+// Reads the site at root; never throws for what the files say (their
+// problems go to warnings, and the defaults stay).
+JekyllSite load_jekyll_site(const std::filesystem::path& root);
+// The same from `_config.yml` text; `file` names it in messages.
+JekyllSite parse_jekyll_config(const std::string& text, const std::filesystem::path& file);
+
+// Tag names in Ruby source: register_tag("name", ...) / register_tag 'name', ...
+std::vector<std::string> registered_liquid_tags(std::string_view ruby_source);
+
+// A zoneinfo (TZif) file's offsets; nullopt when the text is not one.
+std::optional<TimeZone> parse_tzif(std::string_view bytes, std::string name);
+
+// Jekyll's categories for a post from its folders: the directories above the
+// first `_posts` of its path relative to the collections directory.
+std::vector<std::string> folder_categories(std::string_view relative_path);
+
+}  // namespace al
