@@ -181,3 +181,24 @@ TEST_CASE("without paths, a run lints every _posts folder of the site", "[site]"
   std::sort(shown.begin(), shown.end());
   CHECK(shown == std::vector<std::string>{"en/news/_posts/2014-10-27-x.md", "ja/news/_posts/2014-10-27-x.md"});
 }
+
+TEST_CASE("jekyll/liquid-syntax knows the tags the site's _plugins register", "[site][liquid]") {
+  const fs::path root = scratch_dir("site-plugin-tags");
+  spit(root / "_config.yml", "title: t\n");
+  spit(root / "_posts" / "2020-01-01-x.md",
+       "---\ntitle: x\n---\n{% youtube abc %}\n\n{% note %}text{% endnote %}\n\n{% vimeo abc %}\n");
+  PipelineOptions options;
+  options.paths = {(root / "_posts").string()};
+  options.offline = true;
+  auto liquid_lines = [&] {
+    std::vector<std::uint32_t> lines;
+    for (const auto& d : run_pipeline(options).result.diagnostics)
+      if (d.rule_id == "jekyll/liquid-syntax") lines.push_back(d.start.line);
+    return lines;
+  };
+  // Without plugins every custom tag is unknown, `endnote` too.
+  CHECK(liquid_lines() == std::vector<std::uint32_t>{4, 6, 6, 8});
+  spit(root / "_plugins" / "tags.rb",
+       "Liquid::Template.register_tag('youtube', Y)\nLiquid::Template.register_tag(:note, N)\n");
+  CHECK(liquid_lines() == std::vector<std::uint32_t>{8});  // only vimeo, which nothing registers
+}

@@ -5,6 +5,8 @@
 #include <unordered_set>
 
 #include "../common.hpp"
+#include "archive_lint/config.hpp"
+#include "archive_lint/site.hpp"
 #include "archive_lint/markdown.hpp"
 #include "liquid.hpp"
 
@@ -34,15 +36,27 @@ class LiquidSyntax final : public Check {
           "in code is jekyll/liquid-in-code's"}}};
     return m;
   }
+  // The tags the site's `_plugins/*.rb` register (the site model reads them).
+  void configure_shared(const Config& config) override {
+    plugin_tags_ = config.jekyll ? config.jekyll->plugin_tags : std::vector<std::string>();
+  }
   void configure(const YAML::Node& options) override {
     known_ = liquid::KnownTags::jekyll();
     const auto tags = option_string_list(options, "tags", {});
     const auto blocks = option_string_list(options, "blocks", {});
-    jekyll_only_ = tags.empty() && blocks.empty();
+    jekyll_only_ = tags.empty() && blocks.empty() && plugin_tags_.empty();
     for (const auto& t : tags) known_.tags.insert(t);
     for (const auto& b : blocks) {
       known_.tags.erase(b);
       known_.blocks.insert(b);
+    }
+    // A plugin's register_tag does not say whether the class is a block: its
+    // name and `end<name>` are both taken as tags, so neither form is reported.
+    // The `blocks` option makes the pairing checked.
+    for (const auto& t : plugin_tags_) {
+      if (known_.blocks.count(t)) continue;
+      known_.tags.insert(t);
+      known_.tags.insert("end" + t);
     }
     report_all_ = option_bool(options, "report_all", false);
   }
@@ -97,6 +111,7 @@ class LiquidSyntax final : public Check {
   }
 
   liquid::KnownTags known_ = liquid::KnownTags::jekyll();
+  std::vector<std::string> plugin_tags_;
   bool jekyll_only_ = true;
   bool report_all_ = false;
 };
