@@ -230,9 +230,14 @@ int run_merge(const std::vector<std::string>& inputs, const std::string& output)
 // Each file as the checks read it; a file that cannot be read says why in its
 // own entry. JSON: one object per line.
 int run_inspect(const std::vector<std::string>& files, const std::string& format) {
+  PipelineOptions options;
+  options.paths = files;
+  options.offline = true;
+  const Site site = load_site(options);
+  for (const auto& w : site.warnings) std::cerr << "archive-lint: warning: " << w << '\n';
   for (const auto& file : files) {
     const Document doc = load_document(file, file);
-    const PostInspection post = inspect_document(doc);
+    const PostInspection post = inspect_document(doc, site.jekyll.get(), file);
     std::cout << (format == "json" ? render_inspection_json(post) : render_inspection_text(post));
   }
   std::cout << std::flush;

@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <map>
 
+#include "archive_lint/inspect.hpp"
 #include "archive_lint/json_value.hpp"
 #include "archive_lint/permalink.hpp"
 #include "archive_lint/pipeline.hpp"
@@ -131,6 +132,12 @@ TEST_CASE("Jekyll and archive-lint read the fixture sites' posts alike", "[oracl
       CHECK(it->second.destination == expected.destination);
       CHECK(it->second.categories == expected.categories);
       CHECK(it->second.date == expected.date);
+      // `archive-lint inspect` shows the same reading.
+      const std::string abs = (site.root / path).string();
+      const PostInspection shown = inspect_document(load_document(abs, path), &site, abs);
+      CHECK(shown.site.url == expected.url);
+      CHECK(shown.site.destination == expected.destination);
+      CHECK(shown.site.categories == expected.categories);
       ++compared;
     }
   }
