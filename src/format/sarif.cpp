@@ -96,27 +96,79 @@ void write_region(JsonWriter& w, const Diagnostic& d) {
   w.end_object();
 }
 
+void write_driver(JsonWriter& w, const std::vector<const CheckMeta*>& rules) {
+  w.key("tool").begin_object().key("driver").begin_object();
+  w.key("name").value("archive-lint");
+  w.key("version").value(kVersion);
+  w.key("semanticVersion").value(kRelease);  // SemVer: the release, without git describe
+  w.key("informationUri").value(kHomepage);
+  w.key("rules").begin_array();
+  for (const auto* r : rules) write_rule(w, *r);
+  w.end_array();
+  w.end_object().end_object();
+}
+
+// A notification that GitHub's per-run limit left results out.
+void write_truncation(JsonWriter& w, std::size_t shown, std::size_t total) {
+  w.key("invocations").begin_array().begin_object();
+  w.key("executionSuccessful").value(true);
+  w.key("toolExecutionNotifications").begin_array().begin_object();
+  w.key("level").value("warning");
+  w.key("message").begin_object().key("text").value(fmt::format(
+      "Results truncated: {} of {} results are included, the limit GitHub code scanning accepts per run. "
+      "Fix or baseline the rest, or split the run with --shard.", shown, total)).end_object();
+  w.end_object().end_array();
+  w.end_object().end_array();
+}
+
+void write_fix(JsonWriter& w, const Report& report, const Diagnostic& d, const Fix& fix) {
+  w.key("fixes").begin_array().begin_object();
+  w.key("description").begin_object().key("text").value(sarif_sentence(fix.description)).end_object();
+  w.key("artifactChanges").begin_array().begin_object();
+  write_artifact(w, report, d.path);
+  w.key("replacements").begin_array().begin_object();
+  w.key("deletedRegion").begin_object();
+  w.key("byteOffset").value(static_cast<unsigned long long>(fix.start_offset));
+  w.key("byteLength").value(static_cast<unsigned long long>(fix.end_offset - fix.start_offset));
+  w.end_object();
+  w.key("insertedContent").begin_object().key("text").value(fix.replacement).end_object();
+  w.end_object().end_array();
+  w.end_object().end_array();
+  w.end_object().end_array();
+}
+
+void write_result(JsonWriter& w, const Report& report, const Diagnostic& d, const std::map<std::string, std::size_t>& index) {
+  w.begin_object();
+  w.key("ruleId").value(d.rule_id);
+  if (auto it = index.find(d.rule_id); it != index.end()) w.key("ruleIndex").value(it->second);
+  w.key("level").value(sarif_level(d.severity));
+  w.key("message").begin_object().key("text").value(sarif_sentence(d.message)).end_object();
+  w.key("locations").begin_array().begin_object();
+  w.key("physicalLocation").begin_object();
+  write_artifact(w, report, d.path);
+  if (d.start.line > 0) write_region(w, d);
+  w.end_object();
+  w.end_object().end_array();
+  w.key("partialFingerprints").begin_object();
+  w.key("archiveLint/v1").value(d.fingerprint);
+  if (!d.line_hash.empty()) w.key("primaryLocationLineHash").value(d.line_hash);
+  w.end_object();
+  if (d.fix) write_fix(w, report, d, *d.fix);
+  w.end_object();
+}
+
 class SarifFormatter final : public Formatter {
  public:
   void write(const Report& report, std::ostream& out) const override {
-    std::vector<const CheckMeta*> rules = report.rules;
     std::map<std::string, std::size_t> index;
-    for (std::size_t i = 0; i < rules.size(); ++i) index[rules[i]->id] = i;
+    for (std::size_t i = 0; i < report.rules.size(); ++i) index[report.rules[i]->id] = i;
     std::string buf;
     JsonWriter w(buf);
     w.begin_object();
     w.key("$schema").value("https://json.schemastore.org/sarif-2.1.0.json");
     w.key("version").value("2.1.0");
     w.key("runs").begin_array().begin_object();
-    w.key("tool").begin_object().key("driver").begin_object();
-    w.key("name").value("archive-lint");
-    w.key("version").value(kVersion);
-    w.key("semanticVersion").value(kRelease);  // SemVer: the release, without git describe
-    w.key("informationUri").value(kHomepage);
-    w.key("rules").begin_array();
-    for (const auto* r : rules) write_rule(w, *r);
-    w.end_array();
-    w.end_object().end_object();
+    write_driver(w, report.rules);
     w.key("originalUriBaseIds").begin_object().key("%SRCROOT%").begin_object();
     std::string root = report.root.generic_string();
     if (root.empty() || root.back() != '/') root.push_back('/');
@@ -129,53 +181,10 @@ class SarifFormatter final : public Formatter {
     }
     const std::size_t total = report.diagnostics.size();
     const std::size_t shown = std::min(total, report.max_results);
-    if (shown < total) {
-      w.key("invocations").begin_array().begin_object();
-      w.key("executionSuccessful").value(true);
-      w.key("toolExecutionNotifications").begin_array().begin_object();
-      w.key("level").value("warning");
-      w.key("message").begin_object().key("text").value(fmt::format(
-          "Results truncated: {} of {} results are included, the limit GitHub code scanning accepts per run. "
-          "Fix or baseline the rest, or split the run with --shard.", shown, total)).end_object();
-      w.end_object().end_array();
-      w.end_object().end_array();
-    }
+    if (shown < total) write_truncation(w, shown, total);
     w.key("columnKind").value("utf16CodeUnits");
     w.key("results").begin_array();
-    for (std::size_t n = 0; n < shown; ++n) {
-      const Diagnostic& d = report.diagnostics[n];
-      w.begin_object();
-      w.key("ruleId").value(d.rule_id);
-      if (auto it = index.find(d.rule_id); it != index.end()) w.key("ruleIndex").value(it->second);
-      w.key("level").value(sarif_level(d.severity));
-      w.key("message").begin_object().key("text").value(sarif_sentence(d.message)).end_object();
-      w.key("locations").begin_array().begin_object();
-      w.key("physicalLocation").begin_object();
-      write_artifact(w, report, d.path);
-      if (d.start.line > 0) write_region(w, d);
-      w.end_object();
-      w.end_object().end_array();
-      w.key("partialFingerprints").begin_object();
-      w.key("archiveLint/v1").value(d.fingerprint);
-      if (!d.line_hash.empty()) w.key("primaryLocationLineHash").value(d.line_hash);
-      w.end_object();
-      if (d.fix) {
-        w.key("fixes").begin_array().begin_object();
-        w.key("description").begin_object().key("text").value(sarif_sentence(d.fix->description)).end_object();
-        w.key("artifactChanges").begin_array().begin_object();
-        write_artifact(w, report, d.path);
-        w.key("replacements").begin_array().begin_object();
-        w.key("deletedRegion").begin_object();
-        w.key("byteOffset").value(static_cast<unsigned long long>(d.fix->start_offset));
-        w.key("byteLength").value(static_cast<unsigned long long>(d.fix->end_offset - d.fix->start_offset));
-        w.end_object();
-        w.key("insertedContent").begin_object().key("text").value(d.fix->replacement).end_object();
-        w.end_object().end_array();
-        w.end_object().end_array();
-        w.end_object().end_array();
-      }
-      w.end_object();
-    }
+    for (std::size_t n = 0; n < shown; ++n) write_result(w, report, report.diagnostics[n], index);
     w.end_array();
     w.end_object().end_array();
     w.end_object();
