@@ -268,11 +268,11 @@ std::string filter_box(const std::string& table_id, std::string_view placeholder
 
 }  // namespace
 
-std::string render_html_report(const LinkReportData& data, const ReportOptions& options) {
-  const ReportView view = make_report_view(data, options);
-  const int threshold = std::max(1, options.min_failures);
+namespace {
+
+// The document head, the title and the run's line.
+std::string page_head(const LinkReportData& data, const ReportView& view, int threshold) {
   std::string o;
-  o.reserve(64 * 1024);
   const std::string heading =
       fmt::format("Dead links: {}{}", view.listed, view.newly ? fmt::format(" ({} new)", view.newly) : std::string());
   o += "<!DOCTYPE html>\n<html lang=\"en\" class=\"no-js\">\n<head>\n<meta charset=\"utf-8\">\n";
@@ -290,6 +290,11 @@ std::string render_html_report(const LinkReportData& data, const ReportOptions& 
   if (!data.has_cache) o += " No link cache: failure history starts with this run.";
   o += "</p>\n</header>\n";
 
+  return o;
+}
+
+std::string summary_section(const LinkReportData& data, const ReportView& view, int threshold) {
+  std::string o;
   o += "<section id=\"summary\">\n<h2>Summary</h2>\n<table class=\"summary\"><tbody>\n";
   auto row = [&](std::string_view label, std::uint64_t n, std::string_view id) {
     o += fmt::format("<tr id=\"summary-{}\"><td>{}</td><td class=\"n\">{}</td></tr>\n", id, esc(label), n);
@@ -305,6 +310,11 @@ std::string render_html_report(const LinkReportData& data, const ReportOptions& 
     row(fmt::format("Failing fewer than {} runs in a row (not listed)", threshold), view.below_threshold, "below");
   o += "</tbody></table>\n</section>\n";
 
+  return o;
+}
+
+std::string charts_section(const LinkReportData& data, const ReportView& view) {
+  std::string o;
   o += "<section id=\"charts\">\n<h2>Charts</h2>\n<div class=\"charts\">\n";
   o += "<figure><figcaption>Dead links per host</figcaption>\n<p class=\"legend\"><span><i "
        "style=\"background:var(--dead)\"></i>dead</span><span><i style=\"background:var(--unreachable)\"></i>"
@@ -314,6 +324,11 @@ std::string render_html_report(const LinkReportData& data, const ReportOptions& 
   o += history_chart(data);
   o += "</figure>\n</div>\n</section>\n";
 
+  return o;
+}
+
+std::string hosts_section(const ReportView& view) {
+  std::string o;
   o += "<section id=\"hosts\">\n<h2>Hosts, worst first</h2>\n";
   o += filter_box("hosts-table", "Filter hosts");
   o += "<table id=\"hosts-table\" class=\"sortable\">\n<thead><tr><th data-key=\"host\">Host</th>"
@@ -328,6 +343,40 @@ std::string render_html_report(const LinkReportData& data, const ReportOptions& 
   }
   o += "</tbody>\n</table>\n</section>\n";
 
+  return o;
+}
+
+// One failing URL: its status, history and the places that link it.
+std::string dead_link_row(const LinkReportData& data, const ReportLink& link, const ReportOptions& options, int threshold) {
+  std::string o;
+  const std::string category(report_category(link.outcome));
+  const std::string status = link.detail.empty() ? link.outcome : link.detail;
+  const std::int64_t age = data.generated_at - link.first_failure;
+  o += fmt::format("<tr class=\"link\" data-outcome=\"{}\" data-failures=\"{}\">", esc(link.outcome), link.failures);
+  o += fmt::format("<td><a href=\"{0}\" rel=\"noopener noreferrer nofollow\"><code>{0}</code></a>{1}</td>",
+                   esc(link.url), link.failures == threshold ? "<span class=\"new\">new</span>" : "");
+  o += fmt::format("<td><code>{}</code></td>", esc(link.host));
+  o += fmt::format("<td data-sort=\"{}\"><span class=\"outcome-{}\">{}</span>{}</td>", link.status, category,
+                   esc(status), link.outcome == "dead" ? "" : fmt::format(" ({})", esc(link.outcome)));
+  o += fmt::format("<td class=\"n\">{}</td>", link.failures);
+  o += fmt::format("<td class=\"n\" data-sort=\"{}\">{}</td>", age, report_duration(age));
+  o += fmt::format("<td class=\"nw\">{}</td>", report_day(link.first_failure));
+  o += fmt::format("<td class=\"n\">{}</td><td><ul>", link.occurrences.size());
+  const std::size_t shown = std::min(link.occurrences.size(), std::max<std::size_t>(1, options.html_max_occurrences));
+  for (std::size_t i = 0; i < shown; ++i) {
+    const ReportOccurrence& occ = link.occurrences[i];
+    o += fmt::format("<li><code>{}:{}</code>", esc(occ.path), occ.line);
+    if (!occ.title.empty()) o += fmt::format(" — {}", esc(occ.title));
+    o += "</li>";
+  }
+  if (link.occurrences.size() > shown)
+    o += fmt::format("<li>… and {} more</li>", link.occurrences.size() - shown);
+  o += "</ul></td></tr>\n";
+  return o;
+}
+
+std::string dead_links_section(const LinkReportData& data, const ReportView& view, const ReportOptions& options, int threshold) {
+  std::string o;
   o += "<section id=\"dead\">\n<h2>Dead links</h2>\n";
   o += filter_box("dead-links", "Filter links, posts, statuses");
   o += "<table id=\"dead-links\" class=\"sortable\">\n<thead><tr><th data-key=\"url\">URL</th><th data-key=\"host\">Host</th>"
@@ -337,33 +386,16 @@ std::string render_html_report(const LinkReportData& data, const ReportOptions& 
        "<tbody>\n";
   for (const auto& h : view.hosts) {
     for (const ReportLink* link : h.links) {
-      const std::string category(report_category(link->outcome));
-      const std::string status = link->detail.empty() ? link->outcome : link->detail;
-      const std::int64_t age = data.generated_at - link->first_failure;
-      o += fmt::format("<tr class=\"link\" data-outcome=\"{}\" data-failures=\"{}\">", esc(link->outcome), link->failures);
-      o += fmt::format("<td><a href=\"{0}\" rel=\"noopener noreferrer nofollow\"><code>{0}</code></a>{1}</td>",
-                       esc(link->url), link->failures == threshold ? "<span class=\"new\">new</span>" : "");
-      o += fmt::format("<td><code>{}</code></td>", esc(link->host));
-      o += fmt::format("<td data-sort=\"{}\"><span class=\"outcome-{}\">{}</span>{}</td>", link->status, category,
-                       esc(status), link->outcome == "dead" ? "" : fmt::format(" ({})", esc(link->outcome)));
-      o += fmt::format("<td class=\"n\">{}</td>", link->failures);
-      o += fmt::format("<td class=\"n\" data-sort=\"{}\">{}</td>", age, report_duration(age));
-      o += fmt::format("<td class=\"nw\">{}</td>", report_day(link->first_failure));
-      o += fmt::format("<td class=\"n\">{}</td><td><ul>", link->occurrences.size());
-      const std::size_t shown = std::min(link->occurrences.size(), std::max<std::size_t>(1, options.html_max_occurrences));
-      for (std::size_t i = 0; i < shown; ++i) {
-        const ReportOccurrence& occ = link->occurrences[i];
-        o += fmt::format("<li><code>{}:{}</code>", esc(occ.path), occ.line);
-        if (!occ.title.empty()) o += fmt::format(" — {}", esc(occ.title));
-        o += "</li>";
-      }
-      if (link->occurrences.size() > shown)
-        o += fmt::format("<li>… and {} more</li>", link->occurrences.size() - shown);
-      o += "</ul></td></tr>\n";
+      o += dead_link_row(data, *link, options, threshold);
     }
   }
   o += "</tbody>\n</table>\n</section>\n";
 
+  return o;
+}
+
+std::string recovered_section(const ReportView& view) {
+  std::string o;
   o += "<section id=\"recovered\">\n<h2>Recovered since the last run</h2>\n";
   if (view.recovered.empty()) {
     o += "<p>None.</p>\n";
@@ -377,6 +409,22 @@ std::string render_html_report(const LinkReportData& data, const ReportOptions& 
   o += "</section>\n<footer><p class=\"meta\">Generated by archive-lint. With JavaScript, click a column to sort and "
        "type to filter; the view is kept in the address (<code>#q=…&amp;sort=runs:desc</code>).</p></footer>\n";
   o += fmt::format("<script>{}</script>\n</body>\n</html>\n", kScript);
+  return o;
+}
+
+}  // namespace
+
+std::string render_html_report(const LinkReportData& data, const ReportOptions& options) {
+  const ReportView view = make_report_view(data, options);
+  const int threshold = std::max(1, options.min_failures);
+  std::string o;
+  o.reserve(64 * 1024);
+  o += page_head(data, view, threshold);
+  o += summary_section(data, view, threshold);
+  o += charts_section(data, view);
+  o += hosts_section(view);
+  o += dead_links_section(data, view, options, threshold);
+  o += recovered_section(view);
   return o;
 }
 

@@ -104,10 +104,10 @@ void cut_utf8(std::string& s, std::size_t max) {
 
 }  // namespace
 
-std::string render_markdown_report(const LinkReportData& data, const ReportOptions& options) {
-  const ReportView view = make_report_view(data, options);
-  const int threshold = std::max(1, options.min_failures);
+namespace {
 
+// The title, the summary table and the "no dead links" line.
+std::string report_head(const LinkReportData& data, const ReportView& view, int threshold) {
   std::string head;
   head += fmt::format("## Dead links: {}{}\n\n", thousands(view.listed),
                       view.newly ? fmt::format(" ({} new)", thousands(view.newly)) : std::string());
@@ -131,13 +131,18 @@ std::string render_markdown_report(const LinkReportData& data, const ReportOptio
                         thousands(view.below_threshold));
   head += '\n';
   if (view.listed == 0 && view.recovered.empty()) head += "No dead links.\n";
+  return head;
+}
 
-  // Blocks in reading order; trimming keeps a prefix of them.
-  struct Block {
-    std::string text;
-    bool is_link = false;
-    bool is_host_row = false;
-  };
+struct Block {
+  std::string text;
+  bool is_link = false;
+  bool is_host_row = false;
+};
+
+// The report's body in reading order; trimming keeps a prefix of the blocks.
+std::vector<Block> report_blocks(const LinkReportData& data, const ReportView& view, const ReportOptions& options,
+                                 int threshold) {
   std::vector<Block> blocks;
   if (!view.hosts.empty()) {
     blocks.push_back({"### Hosts, worst first\n\n| Host | Dead | Unreachable | Forbidden or blocked | Places |\n"
@@ -161,8 +166,16 @@ std::string render_markdown_report(const LinkReportData& data, const ReportOptio
                                     r->previous_failures, r->previous_failures == 1 ? "" : "s"),
                         false, false});
   }
+  return blocks;
+}
 
-  std::string out = head;
+}  // namespace
+
+std::string render_markdown_report(const LinkReportData& data, const ReportOptions& options) {
+  const ReportView view = make_report_view(data, options);
+  const int threshold = std::max(1, options.min_failures);
+  std::string out = report_head(data, view, threshold);
+  const std::vector<Block> blocks = report_blocks(data, view, options, threshold);
   std::size_t total = out.size();
   for (const auto& b : blocks) total += b.text.size();
   if (total <= options.max_bytes) {
