@@ -109,89 +109,101 @@ std::vector<ActiveCheck> instantiate_checks(const Config& config) {
   return active;
 }
 
-std::vector<FileEntry> collect_files(const std::vector<std::string>& paths, const Config& config,
-                                     std::vector<std::string>& missing) {
-  std::vector<FileEntry> files;
-  std::unordered_set<std::string> seen;
-  const fs::path root = fs::absolute(config.root).lexically_normal();
-  // fs::absolute(p) is current_path() / p for a relative p; ask for the
-  // working directory once instead of once per file.
-  std::error_code cwd_ec;
-  const fs::path cwd = fs::current_path(cwd_ec);
-  auto absolute_of = [&](const fs::path& p, std::error_code& ec) {
-    if (cwd_ec || p.empty() || p.is_absolute()) return fs::absolute(p, ec);
-    return cwd / p;
-  };
-  // The display path, and whether it lies inside the root (relative to it).
-  auto display_inside = [&](const fs::path& p, bool& inside) {
-    std::error_code ec;
-    const fs::path abs = absolute_of(p, ec).lexically_normal();
-    const fs::path rel = abs.lexically_relative(root);
-    inside = !rel.empty() && *rel.begin() != "..";
-    if (inside) return generic_path(rel);
-    return generic_path(abs);  // outside the archive: absolute, never relative to another base
-  };
-  auto display_of = [&](const fs::path& p) {
-    bool inside = false;
-    return display_inside(p, inside);
-  };
-  auto excluded = [&](const std::string& rel) {
-    if (config.exclude.empty()) return false;
-    const std::string as_dir = rel + "/";
-    return std::any_of(config.exclude.begin(), config.exclude.end(),
-                       [&](const std::string& g) { return glob_match(g, rel) || glob_match(g, as_dir); });
-  };
-  auto included = [&](const std::string& rel) {
-    return std::any_of(config.include.begin(), config.include.end(),
-                       [&](const std::string& g) { return glob_match(g, rel); });
-  };
-  auto add = [&](fs::path p, std::string display) {
-    if (seen.insert(display).second) files.push_back({std::move(p), std::move(display), {}});
-  };
-  for (const auto& arg : paths) {
+namespace {
+
+// The files of a run's path arguments, each with its display path (relative
+// to the config root when inside it, absolute otherwise), excluded and
+// included as the config says, each file once.
+class FileCollector {
+ public:
+  explicit FileCollector(const Config& config)
+      : config_(config), root_(fs::absolute(config.root).lexically_normal()), cwd_(fs::current_path(cwd_ec_)) {}
+
+  void add_argument(const std::string& arg) {
     const fs::path p(arg);
     std::error_code ec;
     const auto status = fs::status(p, ec);
     if (ec || !fs::exists(status)) {
       // A dangling name is still reported as unreadable, not silently dropped.
       if (fs::is_symlink(fs::symlink_status(p, ec))) add(p, display_of(p));
-      else missing.push_back(arg);
-      continue;
+      else missing_.push_back(arg);
+      return;
     }
     if (!fs::is_directory(status)) {
       std::string display = display_of(p);
       if (!excluded(display)) add(p, std::move(display));
-      continue;
+      return;
     }
-    // Entries of a walked directory are `p/name/...`, plain names only. When p
-    // itself lies inside the root, an entry's display path is p's display path
-    // joined with that suffix -- the same string display_of() would compute
-    // through absolute/lexically_normal/lexically_relative, without the cost.
+    walk(p, arg);
+  }
+
+  std::vector<FileEntry> files() && { return std::move(files_); }
+  std::vector<std::string>& missing() { return missing_; }
+
+ private:
+  // fs::absolute(p) is current_path() / p for a relative p; the working
+  // directory is asked once instead of once per file.
+  fs::path absolute_of(const fs::path& p, std::error_code& ec) const {
+    if (cwd_ec_ || p.empty() || p.is_absolute()) return fs::absolute(p, ec);
+    return cwd_ / p;
+  }
+  // The display path, and whether it lies inside the root (relative to it).
+  std::string display_inside(const fs::path& p, bool& inside) const {
+    std::error_code ec;
+    const fs::path abs = absolute_of(p, ec).lexically_normal();
+    const fs::path rel = abs.lexically_relative(root_);
+    inside = !rel.empty() && *rel.begin() != "..";
+    if (inside) return generic_path(rel);
+    return generic_path(abs);  // outside the archive: absolute, never relative to another base
+  }
+  std::string display_of(const fs::path& p) const {
+    bool inside = false;
+    return display_inside(p, inside);
+  }
+  bool excluded(const std::string& rel) const {
+    if (config_.exclude.empty()) return false;
+    const std::string as_dir = rel + "/";
+    return std::any_of(config_.exclude.begin(), config_.exclude.end(),
+                       [&](const std::string& g) { return glob_match(g, rel) || glob_match(g, as_dir); });
+  }
+  bool included(const std::string& rel) const {
+    return std::any_of(config_.include.begin(), config_.include.end(), [&](const std::string& g) { return glob_match(g, rel); });
+  }
+  void add(fs::path p, std::string display) {
+    if (seen_.insert(display).second) files_.push_back({std::move(p), std::move(display), {}});
+  }
+
+  // Entries of a walked directory are `p/name/...`, plain names only. When p
+  // itself lies inside the root, an entry's display path is p's display path
+  // joined with that suffix -- the same string display_of() would compute
+  // through absolute/lexically_normal/lexically_relative, without the cost.
+  std::string entry_display(const fs::path& entry, const fs::path& base, bool base_inside, const std::string& base_display) const {
+    const std::string& native = entry.native();
+    const std::string& base_native = base.native();
+    if (!base_inside || native.size() <= base_native.size() || native.compare(0, base_native.size(), base_native) != 0)
+      return display_of(entry);
+    std::size_t from = base_native.size();
+    if (native[from] == '/') ++from;
+    else if (base_native.back() != '/') return display_of(entry);
+    const std::string_view suffix = std::string_view(native).substr(from);
+    if (base_display == ".") return std::string(suffix);
+    std::string out;
+    out.reserve(base_display.size() + 1 + suffix.size());
+    out += base_display;
+    if (out.back() != '/') out.push_back('/');
+    out += suffix;
+    return out;
+  }
+
+  void walk(const fs::path& p, const std::string& arg) {
     bool base_inside = false;
     const std::string base_display = display_inside(p, base_inside);
-    const std::string& base_native = p.native();
-    auto entry_display = [&](const fs::path& entry) {
-      const std::string& native = entry.native();
-      if (base_inside && native.size() > base_native.size() && native.compare(0, base_native.size(), base_native) == 0) {
-        std::size_t from = base_native.size();
-        if (native[from] == '/') ++from;
-        else if (base_native.back() != '/') return display_of(entry);
-        const std::string_view suffix = std::string_view(native).substr(from);
-        if (base_display == ".") return std::string(suffix);
-        std::string out;
-        out.reserve(base_display.size() + 1 + suffix.size());
-        out += base_display;
-        if (out.back() != '/') out.push_back('/');
-        out += suffix;
-        return out;
-      }
-      return display_of(entry);
-    };
     std::vector<std::pair<fs::path, std::string>> found;
+    std::error_code ec;
     fs::recursive_directory_iterator it(p, fs::directory_options::skip_permission_denied, ec), end;
     for (; !ec && it != end; it.increment(ec)) {
       const auto& entry = *it;
-      std::string display = entry_display(entry.path());
+      std::string display = entry_display(entry.path(), p, base_inside, base_display);
       std::error_code sec;
       if (entry.is_directory(sec)) {
         if (entry.is_symlink(sec) || excluded(display)) it.disable_recursion_pending();
@@ -200,13 +212,30 @@ std::vector<FileEntry> collect_files(const std::vector<std::string>& paths, cons
       if (!included(display) || excluded(display)) continue;
       found.emplace_back(entry.path(), std::move(display));
     }
-    if (ec) missing.push_back(fmt::format("{} ({})", arg, ec.message()));
+    if (ec) missing_.push_back(fmt::format("{} ({})", arg, ec.message()));
     // Same order as sorting the paths, cheaper: see walk_order_less.
     std::sort(found.begin(), found.end(),
               [](const auto& a, const auto& b) { return walk_order_less(a.first.native(), b.first.native()); });
     for (auto& [f, display] : found) add(std::move(f), std::move(display));
   }
-  return files;
+
+  const Config& config_;
+  const fs::path root_;
+  std::error_code cwd_ec_;
+  const fs::path cwd_;
+  std::vector<FileEntry> files_;
+  std::unordered_set<std::string> seen_;
+  std::vector<std::string> missing_;
+};
+
+}  // namespace
+
+std::vector<FileEntry> collect_files(const std::vector<std::string>& paths, const Config& config,
+                                     std::vector<std::string>& missing) {
+  FileCollector collector(config);
+  for (const auto& arg : paths) collector.add_argument(arg);
+  for (auto& m : collector.missing()) missing.push_back(std::move(m));
+  return std::move(collector).files();
 }
 
 void keep_shard(std::vector<FileEntry>& files, unsigned index, unsigned count) {
