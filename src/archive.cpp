@@ -36,7 +36,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr std::string_view kCacheHeader = "# archive-lint post index v1";
+// v2: categories are split as Jekyll splits them (`categories` on spaces,
+// `category` whole). A cache of another version is rebuilt without a warning.
+constexpr std::string_view kCacheHeader = "# archive-lint post index v2";
+constexpr std::string_view kCacheHeaderFamily = "# archive-lint post index v";
 
 struct ScalarField {
   std::string value;       // empty when the key is missing or not a scalar
@@ -729,8 +732,10 @@ CacheRead read_index_cache(const fs::path& cache_file, ArchiveIndex& index) {
     void* map = ::mmap(nullptr, length, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
     if (map != MAP_FAILED) {
       index.hold(std::shared_ptr<const void>(map, [length](const void* p) { ::munmap(const_cast<void*>(p), length); }));
-      const bool ok = parse_index_views(std::string_view(static_cast<const char*>(map), length), index, index.posts);
-      state = ok ? CacheRead::read : CacheRead::corrupt;
+      const std::string_view text(static_cast<const char*>(map), length);
+      const bool other_version = text.substr(0, kCacheHeaderFamily.size()) == kCacheHeaderFamily &&
+                                 text.substr(0, kCacheHeader.size() + 1) != std::string(kCacheHeader) + "\n";
+      if (!other_version) state = parse_index_views(text, index, index.posts) ? CacheRead::read : CacheRead::corrupt;
     }
   }
   if (fd >= 0) ::close(fd);
