@@ -377,7 +377,31 @@ std::optional<fs::path> find_site_root(const std::vector<fs::path>& paths, const
   return std::nullopt;
 }
 
+namespace {
+
+// A warning is one `file:line:col: words` line: YAML messages and values can
+// carry line breaks and other control characters (`"\n"` in a scalar).
+void flatten_warnings(std::vector<std::string>& warnings) {
+  for (auto& w : warnings) {
+    for (char& c : w) {
+      if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) c = ' ';
+    }
+  }
+}
+
+JekyllSite read_jekyll_config(const std::string& text, const fs::path& file);
+
+}  // namespace
+
 JekyllSite parse_jekyll_config(const std::string& text, const fs::path& file) {
+  JekyllSite site = read_jekyll_config(text, file);
+  flatten_warnings(site.warnings);
+  return site;
+}
+
+namespace {
+
+JekyllSite read_jekyll_config(const std::string& text, const fs::path& file) {
   JekyllSite site;
   site.collections = {"posts"};
   const std::string name = file.string();
@@ -405,6 +429,8 @@ JekyllSite parse_jekyll_config(const std::string& text, const fs::path& file) {
   }
   return site;
 }
+
+}  // namespace
 
 JekyllSite load_jekyll_site(const fs::path& root) {
   JekyllSite site;
