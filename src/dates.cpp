@@ -32,8 +32,7 @@ int days_in_month(int year, int month) {
   return days[month - 1];
 }
 
-namespace {
-// Days since 1970-01-01 (Howard Hinnant's days_from_civil).
+// Howard Hinnant's days_from_civil.
 long long days_from_civil(long long y, unsigned m, unsigned d) {
   y -= m <= 2;
   const long long era = (y >= 0 ? y : y - 399) / 400;
@@ -42,7 +41,32 @@ long long days_from_civil(long long y, unsigned m, unsigned d) {
   const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
   return era * 146097 + static_cast<long long>(doe) - 719468;
 }
-}  // namespace
+
+PostDate civil_from_epoch(long long seconds, int offset_seconds) {
+  const long long local = seconds + offset_seconds;
+  long long days = local / 86400, rest = local % 86400;
+  if (rest < 0) {
+    rest += 86400;
+    --days;
+  }
+  // Howard Hinnant's civil_from_days.
+  days += 719468;
+  const long long era = (days >= 0 ? days : days - 146096) / 146097;
+  const auto doe = static_cast<unsigned>(days - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  PostDate d;
+  d.day = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
+  d.month = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
+  d.year = static_cast<int>(static_cast<long long>(yoe) + era * 400 + (d.month <= 2));
+  d.hour = static_cast<int>(rest / 3600);
+  d.minute = static_cast<int>(rest % 3600 / 60);
+  d.second = static_cast<int>(rest % 60);
+  d.has_time = d.has_offset = true;
+  d.offset_minutes = offset_seconds / 60;
+  return d;
+}
 
 long long epoch_seconds(const PostDate& d) {
   return days_from_civil(d.year, static_cast<unsigned>(d.month), static_cast<unsigned>(d.day)) * 86400LL +

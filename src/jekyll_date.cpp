@@ -220,23 +220,13 @@ bool read_zone(Scan& in, Zone& z) {
 }
 
 void set_fields(JekyllDate& out, long long epoch_wall, long nanosecond) {
-  long long days = epoch_wall >= 0 ? epoch_wall / 86400 : -((-epoch_wall + 86399) / 86400);
-  const long long secs = epoch_wall - days * 86400;
-  // civil_from_days (Howard Hinnant).
-  days += 719468;
-  const long long era = (days >= 0 ? days : days - 146096) / 146097;
-  const unsigned doe = static_cast<unsigned>(days - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
-  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
-  out.year = static_cast<int>(static_cast<long long>(yoe) + era * 400 + (m <= 2));
-  out.month = static_cast<int>(m);
-  out.day = static_cast<int>(d);
-  out.hour = static_cast<int>(secs / 3600);
-  out.minute = static_cast<int>(secs / 60 % 60);
-  out.second = static_cast<int>(secs % 60);
+  const PostDate d = civil_from_epoch(epoch_wall, 0);
+  out.year = d.year;
+  out.month = d.month;
+  out.day = d.day;
+  out.hour = d.hour;
+  out.minute = d.minute;
+  out.second = d.second;
   out.nanosecond = nanosecond;
 }
 

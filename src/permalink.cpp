@@ -49,38 +49,8 @@ bool slug_letter(char32_t c) {
 
 bool pretty_keep(char32_t c) { return c < 0x80 && std::string_view("._~!$&'()+,;=@").find(static_cast<char>(c)) != std::string_view::npos; }
 
-// Days since 1970-01-01, through dates.hpp's epoch_seconds of midnight UTC.
 long long days_from_civil(int y, int m, int d) {
-  PostDate midnight;
-  midnight.year = y;
-  midnight.month = m;
-  midnight.day = d;
-  return epoch_seconds(midnight) / 86400;
-}
-
-PostDate civil_from_seconds(long long seconds, int offset_seconds) {
-  const long long local = seconds + offset_seconds;
-  long long days = local / 86400, rest = local % 86400;
-  if (rest < 0) {
-    rest += 86400;
-    --days;
-  }
-  days += 719468;
-  const long long era = (days >= 0 ? days : days - 146096) / 146097;
-  const auto doe = static_cast<unsigned>(days - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  PostDate d;
-  d.day = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
-  d.month = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
-  d.year = static_cast<int>(static_cast<long long>(yoe) + era * 400 + (d.month <= 2));
-  d.hour = static_cast<int>(rest / 3600);
-  d.minute = static_cast<int>(rest % 3600 / 60);
-  d.second = static_cast<int>(rest % 60);
-  d.has_time = d.has_offset = true;
-  d.offset_minutes = offset_seconds / 60;
-  return d;
+  return al::days_from_civil(y, static_cast<unsigned>(m), static_cast<unsigned>(d));
 }
 
 // Psych reads `YYYY-M-D HH:MM:SS` (seconds required) as a YAML timestamp,
@@ -119,17 +89,17 @@ std::optional<std::pair<PostDate, long long>> local_date(const JekyllSite& site,
     if (!d->has_offset && may_be_timestamp && yaml_timestamp_without_offset(trim(text))) d->has_offset = true;
     if (!site.timezone && !fallback_offset_minutes) {
       const long long utc = epoch_seconds(*d);
-      return std::pair{civil_from_seconds(utc, d->offset_minutes * 60), utc};  // as written
+      return std::pair{civil_from_epoch(utc, d->offset_minutes * 60), utc};  // as written
     }
     if (d->has_offset) {
       const long long utc = epoch_seconds(*d);
-      return std::pair{civil_from_seconds(utc, zone_offset(utc)), utc};
+      return std::pair{civil_from_epoch(utc, zone_offset(utc)), utc};
     }
     // Local wall time: the offset is the zone's at that moment (found from a first guess).
     const long long wall = epoch_seconds(*d);
     long long utc = wall - zone_offset(wall);
     utc = wall - zone_offset(utc);
-    return std::pair{civil_from_seconds(utc, zone_offset(utc)), utc};
+    return std::pair{civil_from_epoch(utc, zone_offset(utc)), utc};
   };
   if (!date_text.empty()) {
     if (auto d = from_text(date_text, true)) return d;
@@ -178,7 +148,7 @@ std::vector<std::pair<std::string, std::string>> date_values(const PostDate& d) 
   const long long yday = days - days_from_civil(d.year, 1, 1) + 1;
   // ISO 8601 week: the week holding this week's Thursday.
   const long long thursday = days - iso_day + 4;
-  const PostDate th = civil_from_seconds(thursday * 86400, 0);
+  const PostDate th = civil_from_epoch(thursday * 86400, 0);
   const long long week = (thursday - days_from_civil(th.year, 1, 1)) / 7 + 1;
   auto two = [](long long v) { return fmt::format("{:02}", v); };
   return {{"year", fmt::format("{:04}", d.year)},   {"month", two(d.month)},

@@ -28,6 +28,10 @@ int days_in_month(int year, int month);
 // Seconds since 1970-01-01T00:00:00Z of the moment a date names, in its own
 // UTC offset (no offset: UTC). Meaningful only when calendar_problem() is empty.
 long long epoch_seconds(const PostDate& date);
+// Days since 1970-01-01 of a proleptic Gregorian date.
+long long days_from_civil(long long year, unsigned month, unsigned day);
+// The wall clock `offset_seconds` east of UTC at a moment (seconds since the epoch).
+PostDate civil_from_epoch(long long seconds, int offset_seconds);
 
 // A format pattern: %Y %m %d %H %M %S, %z (+HHMM), %:z (+HH:MM), %Z (Z or
 // an offset), %%; other characters are literal. Checks the shape only.
