@@ -37,8 +37,9 @@ namespace fs = std::filesystem;
 namespace {
 
 // v2: categories are split as Jekyll splits them (`categories` on spaces,
-// `category` whole). A cache of another version is rebuilt without a warning.
-constexpr std::string_view kCacheHeader = "# archive-lint post index v2";
+// `category` whole). v3: `lang` and the body fingerprint. A cache of another
+// version is rebuilt without a warning.
+constexpr std::string_view kCacheHeader = "# archive-lint post index v3";
 constexpr std::string_view kCacheHeaderFamily = "# archive-lint post index v";
 
 struct ScalarField {
@@ -349,6 +350,8 @@ PostRecord make_post_record(const Document& doc, const fs::path& filesystem_path
     r.date_line = date.line;
     r.slug = scalar_field(fm, "slug", doc).value;
     r.permalink = scalar_field(fm, "permalink", doc).value;
+    r.lang = scalar_field(fm, "lang", doc).value;
+    if (r.lang.empty()) r.lang = scalar_field(fm, "language", doc).value;
     const std::string published = to_lower_ascii(scalar_field(fm, "published", doc).value);
     r.published = !(published == "false" || published == "no" || published == "off");
     const FrontMatterKey* cats = fm.find("categories");
@@ -362,6 +365,7 @@ PostRecord make_post_record(const Document& doc, const fs::path& filesystem_path
     }
   }
   if (r.slug.empty()) r.slug = file_slug(doc.file_name());
+  r.body = fingerprint_body(doc.body());
   for (const auto& link : doc.links) {
     if (link.role != LinkRole::source) continue;
     r.source_url = link.url;
@@ -419,7 +423,7 @@ bool has_archive_checks(const std::vector<ActiveCheck>& checks) {
 
 namespace {
 
-constexpr std::size_t kFields = 15;
+constexpr std::size_t kFields = 20;
 
 // Views of a parsed record; categories are joined into index storage.
 PostView view_of(ArchiveIndex& index, const PostRecord& r, std::uint32_t root, std::string_view rel) {
@@ -436,6 +440,8 @@ PostView view_of(ArchiveIndex& index, const PostRecord& r, std::uint32_t root, s
   v.info_code = r.info_code;
   v.slug = r.slug;
   v.permalink = r.permalink;
+  v.lang = r.lang;
+  v.body = r.body;
   if (r.categories.size() == 1) {
     v.categories = r.categories.front();
   } else if (!r.categories.empty()) {
@@ -469,7 +475,7 @@ std::string serialize_views(const std::vector<const PostView*>& posts) {
   std::size_t capacity = kCacheHeader.size() + 1;
   for (const PostView* p : posts) {
     capacity += 96 + p->rel.size() + p->title.size() + p->date.size() + p->categories.size() + p->source_url.size() +
-                p->info_code.size() + p->slug.size() + p->permalink.size();
+                p->info_code.size() + p->slug.size() + p->permalink.size() + p->lang.size() + 72;
   }
   out.reserve(capacity + capacity / 64);  // escapes are rare; one allocation, no copy
   out += kCacheHeader;
@@ -483,11 +489,16 @@ std::string serialize_views(const std::vector<const PostView*>& posts) {
     out += '\t';
     out += p->front_matter_ok ? 'y' : 'n';
     out += p->published ? 'y' : 'n';
-    for (std::string_view f : {p->title, p->date, p->categories, p->source_url, p->info_code, p->slug, p->permalink}) {
+    for (std::string_view f :
+         {p->title, p->date, p->categories, p->source_url, p->info_code, p->slug, p->permalink, p->lang}) {
       out += '\t';
       escape_into(out, f);  // '\x1f' in categories is escaped and restored as the separator
     }
-    for (std::uint32_t n : {p->title_line, p->date_line, p->categories_line, p->source_line}) {
+    for (std::uint32_t n : {p->title_line, p->date_line, p->categories_line, p->source_line, p->body.tokens}) {
+      out += '\t';
+      append_number(out, n);
+    }
+    for (std::uint64_t n : {p->body.exact, p->body.loose, p->body.simhash}) {
       out += '\t';
       append_number(out, n);
     }
@@ -551,8 +562,10 @@ bool parse_index_views(std::string_view text, ArchiveIndex& index, std::vector<P
     pos = i + 1;
     PostView v;
     if (fields[3].size() != 2 || !parse_digits(fields[1], v.size) || !parse_digits(fields[2], v.mtime_ns) ||
-        !parse_digits(fields[11], v.title_line) || !parse_digits(fields[12], v.date_line) ||
-        !parse_digits(fields[13], v.categories_line) || !parse_digits(fields[14], v.source_line) || fields[0].empty()) {
+        !parse_digits(fields[12], v.title_line) || !parse_digits(fields[13], v.date_line) ||
+        !parse_digits(fields[14], v.categories_line) || !parse_digits(fields[15], v.source_line) ||
+        !parse_digits(fields[16], v.body.tokens) || !parse_digits(fields[17], v.body.exact) ||
+        !parse_digits(fields[18], v.body.loose) || !parse_digits(fields[19], v.body.simhash) || fields[0].empty()) {
       out.resize(first);
       return false;
     }
@@ -570,6 +583,7 @@ bool parse_index_views(std::string_view text, ArchiveIndex& index, std::vector<P
     v.info_code = field(fields[8]);
     v.slug = field(fields[9]);
     v.permalink = field(fields[10]);
+    v.lang = field(fields[11]);
     out.push_back(v);
   }
   return true;
@@ -610,6 +624,8 @@ bool parse_index(std::string_view text, const fs::path& site_root, std::vector<P
     r.info_code = v.info_code;
     r.slug = v.slug;
     r.permalink = v.permalink;
+    r.lang = v.lang;
+    r.body = v.body;
     r.title_line = v.title_line;
     r.date_line = v.date_line;
     r.categories_line = v.categories_line;
@@ -694,10 +710,14 @@ using RunPostsByRoot = std::map<std::uint32_t, std::unordered_map<std::string_vi
 
 // The run's own posts, parsed by the per-file stage, open the index. Each is
 // registered under its site root, whose listing is matched against them later.
-RunPostsByRoot index_run_posts(ArchiveIndex& index, std::vector<PostRecord>& run_posts) {
+// Drafts in the run are linted on their own, but Jekyll publishes them only
+// with show_drafts: till then they collide with nothing and count in no category.
+RunPostsByRoot index_run_posts(ArchiveIndex& index, std::vector<PostRecord>& run_posts, bool show_drafts) {
   RunPostsByRoot by_root;
   std::unordered_set<std::string_view> seen;
   for (auto& record : run_posts) {
+    const std::string_view path = record.filesystem_path;
+    if (!show_drafts && (path.rfind("_drafts/", 0) == 0 || path.find("/_drafts/") != std::string_view::npos)) continue;
     const PostRecord& r = index.keep(std::move(record));
     if (!seen.insert(r.filesystem_path).second) continue;
     std::uint32_t root_id = 0;
@@ -1127,7 +1147,8 @@ ArchiveStageStats run_archive_stage(const std::vector<FileEntry>& files, const s
   index.display_root = normal_absolute(config.root).generic_string();
   if (!index.display_root.empty() && index.display_root.back() != '/') index.display_root.push_back('/');
   index.roots.push_back("");  // files outside any `_posts`: rel is the absolute path
-  const RunPostsByRoot run_posts = index_run_posts(index, result.posts);
+  const RunPostsByRoot run_posts =
+      index_run_posts(index, result.posts, config.jekyll && config.jekyll->show_drafts);
   index.jekyll = config.jekyll.get();
   add_site_post_roots(index);
   phase("run records");

@@ -212,13 +212,16 @@ bool is_markdown_extension(std::string_view extension) {
                      [&](std::string_view known) { return equals_ignoring_ascii_case(extension, known); });
 }
 
+bool is_html_extension(std::string_view extension) {
+  return std::any_of(std::begin(kHtmlExtensions), std::end(kHtmlExtensions),
+                     [&](std::string_view known) { return equals_ignoring_ascii_case(extension, known); });
+}
+
 bool is_post_file_name(std::string_view name) {
   const auto dot = name.rfind('.');
   if (dot == std::string_view::npos) return false;
   const std::string_view ext = name.substr(dot + 1);
-  return is_markdown_extension(ext) ||
-         std::any_of(std::begin(kHtmlExtensions), std::end(kHtmlExtensions),
-                     [&](std::string_view known) { return equals_ignoring_ascii_case(ext, known); });
+  return is_markdown_extension(ext) || is_html_extension(ext);
 }
 
 Config default_config(const std::filesystem::path& root) {

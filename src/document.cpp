@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "archive_lint/config.hpp"
 #include "archive_lint/io.hpp"
 #include "archive_lint/text.hpp"
 
@@ -129,6 +130,12 @@ Position Document::position(std::size_t offset) const {
 std::string_view Document::file_name() const {
   const auto slash = path.find_last_of("/\\");
   return slash == std::string::npos ? std::string_view(path) : std::string_view(path).substr(slash + 1);
+}
+
+bool Document::is_markdown() const {
+  const std::string_view name = file_name();
+  const auto dot = name.rfind('.');
+  return dot == std::string_view::npos || !is_html_extension(name.substr(dot + 1));
 }
 
 bool Document::in_posts_dir() const {
@@ -346,7 +353,9 @@ Document parse_document(std::string path, std::string bytes, const ParseOptions&
   }
   if (fm.state == FrontMatter::State::present) parse_front_matter_yaml(doc);
   collect_suppressions(doc);
-  doc.markdown = segment_markdown(doc.bytes, doc.body_offset);
+  // Jekyll converts Markdown files only; the body of an .html file is HTML as written.
+  doc.markdown = doc.is_markdown() ? segment_markdown(doc.bytes, doc.body_offset)
+                                   : segment_html(doc.bytes, doc.body_offset);
   if (options.html) doc.html_analysis = analyse_html(doc.markdown.html_view, doc.body_offset);
   if (options.gumbo_tree) parse_body_html(doc);
   extract_links(doc);

@@ -825,6 +825,9 @@ class Parser {
     Frame& top = stack.back();
     const std::string_view name = token.name;
     span(SpanKind::tag, token.begin, token.end);
+    if (known_.unnamed_plugins && name != "else" && name != "elsif" && name != "when" && name != "end" &&
+        !(starts_with(name, "end") && known_.blocks.count(name.substr(3))))
+      return;  // perhaps a plugin's tag (or its end tag)
     switch (top.kind) {
       case FrameKind::comment:
         return;  // Comment#unknown_tag ignores everything

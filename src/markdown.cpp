@@ -752,4 +752,21 @@ Segmentation segment_markdown(std::string_view text, std::size_t body_offset) {
   return Segmenter(text, body_offset).run();
 }
 
+Segmentation segment_html(std::string_view text, std::size_t body_offset) {
+  Segmentation out;
+  const std::string_view body = text.substr(std::min(body_offset, text.size()));
+  out.html_view.assign(body.begin(), body.end());
+  out.steps = body.size();
+  // Comments are recorded as the Markdown segmenter records them; an
+  // unterminated one is left to the HTML checks.
+  for (std::size_t i = body.find("<!--"); i != std::string_view::npos; i = body.find("<!--", i)) {
+    const std::size_t close = body.find("-->", i + 4);
+    if (close == std::string_view::npos) break;
+    out.spans.push_back({SpanKind::html_comment, static_cast<std::uint32_t>(body_offset + i),
+                         static_cast<std::uint32_t>(body_offset + close + 3)});
+    i = close + 3;
+  }
+  return out;
+}
+
 }  // namespace al

@@ -30,7 +30,10 @@ rules:
     formats: ["%Y-%m-%d %H:%M:%S %z"]
   front-matter/date-invalid:
     reading: calendar
-  front-matter/filename-date: error
+  # The archive's file names follow the author's clock: the day in the post's own offset.
+  front-matter/filename-date:
+    severity: error
+    compare_in: post_offset
   html/disallowed-element:
     allow: [p, br, hr, div, span, strong, b, em, i, u, s, strike, del, ins, sub, sup, small, big, mark, font,
             center, blockquote, q, cite, abbr, code, pre, kbd, samp, var, time, h1, h2, h3, h4, h5, h6,
@@ -43,6 +46,12 @@ rules:
   jekyll/liquid-syntax:
     report_all: true
   jekyll/liquid-in-code: error
+  # One article reposted under two file names shares its source link and infoCode.
+  archive/duplicate-post:
+    match: [source_url, info_code, title_date]
+  # Every category collects many posts, so one used once is a mistake even without a near name.
+  archive/singleton-category:
+    only_with_suggestion: false
 attribution:
   marker:
     pattern: '（文章来源：(?<source>[^）]+)）'

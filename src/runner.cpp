@@ -16,6 +16,7 @@
 #include "archive_lint/line_hash.hpp"
 #include "archive_lint/links.hpp"
 #include "archive_lint/registry.hpp"
+#include "archive_lint/site.hpp"
 #include "archive_lint/text.hpp"
 
 namespace al {
@@ -195,9 +196,29 @@ class FileCollector {
     return out;
   }
 
+  // The walked directory relative to the Jekyll site's root, when it lies in one.
+  std::optional<std::string> site_relative(const fs::path& p) const {
+    if (!config_.jekyll || !config_.jekyll->found()) return std::nullopt;
+    std::error_code ec;
+    const fs::path rel = absolute_of(p, ec).lexically_normal().lexically_relative(config_.jekyll->root);
+    if (ec || rel.empty() || *rel.begin() == "..") return std::nullopt;
+    std::string out = generic_path(rel);
+    if (out == ".") out.clear();
+    while (!out.empty() && out.back() == '/') out.pop_back();
+    return out;
+  }
+
+  // In a Jekyll site, a walk lists only what Jekyll's Reader renders (JekyllSite::renders_file).
   void walk(const fs::path& p, const std::string& arg) {
     bool base_inside = false;
     const std::string base_display = display_inside(p, base_inside);
+    const std::optional<std::string> site_base = site_relative(p);
+    const std::string& base_native = p.native();
+    auto in_site = [&](const fs::path& entry) {
+      std::string_view suffix = std::string_view(entry.native()).substr(std::min(base_native.size(), entry.native().size()));
+      while (!suffix.empty() && suffix.front() == '/') suffix.remove_prefix(1);
+      return site_base->empty() ? std::string(suffix) : *site_base + "/" + std::string(suffix);
+    };
     std::vector<std::pair<fs::path, std::string>> found;
     std::error_code ec;
     fs::recursive_directory_iterator it(p, fs::directory_options::skip_permission_denied, ec), end;
@@ -206,10 +227,13 @@ class FileCollector {
       std::string display = entry_display(entry.path(), p, base_inside, base_display);
       std::error_code sec;
       if (entry.is_directory(sec)) {
-        if (entry.is_symlink(sec) || excluded(display)) it.disable_recursion_pending();
+        if (entry.is_symlink(sec) || excluded(display) ||
+            (site_base && !config_.jekyll->reads_directory(in_site(entry.path()))))
+          it.disable_recursion_pending();
         continue;
       }
       if (!included(display) || excluded(display)) continue;
+      if (site_base && !config_.jekyll->renders_file(in_site(entry.path()), entry.path())) continue;
       found.emplace_back(entry.path(), std::move(display));
     }
     if (ec) missing_.push_back(fmt::format("{} ({})", arg, ec.message()));

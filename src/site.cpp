@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <fstream>
 #include <set>
 
 #include "archive_lint/config.hpp"
@@ -152,6 +153,11 @@ void apply_config(const YAML::Node& root, JekyllSite& site, Reader& read) {
   read_collections(root["collections"], site, read);
   site.defaults = read_defaults(root["defaults"], read);
   site.exclude = read.list(root["exclude"], "exclude");
+  // Configuration#add_default_excludes: appended to what the site says.
+  for (const char* always : {".sass-cache", ".jekyll-cache", "gemfiles", "Gemfile", "Gemfile.lock", "node_modules",
+                             "vendor/bundle/", "vendor/cache/", "vendor/gems/", "vendor/ruby/"}) {
+    if (std::find(site.exclude.begin(), site.exclude.end(), always) == site.exclude.end()) site.exclude.push_back(always);
+  }
   site.include = read.list(root["include"], "include");
   if (const auto v = read.scalar(root["markdown_ext"], "markdown_ext")) {
     site.markdown_ext.clear();
@@ -312,6 +318,66 @@ YAML::Node JekyllSite::defaults_for(std::string_view relative_path, std::string_
   return merged;
 }
 
+namespace {
+
+std::string_view last_component(std::string_view rel) {
+  const auto slash = rel.rfind('/');
+  return slash == std::string_view::npos ? rel : rel.substr(slash + 1);
+}
+
+// A folder whose files Jekyll reads as documents with or without front
+// matter: `_posts`, `_drafts` and the collections' `_label` folders.
+bool document_folder(const JekyllSite& site, std::string_view parent, std::string_view name) {
+  if (name == "_posts" || name == "_drafts") return true;
+  if (name.size() < 2 || name[0] != '_' || parent != site.collections_dir) return false;
+  return std::find(site.collections.begin(), site.collections.end(), name.substr(1)) != site.collections.end();
+}
+
+// Utils.has_yaml_header?: the first line is `---` and blanks (`\A---\s*\r?\n`).
+bool has_yaml_header(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  char head[256];
+  in.read(head, sizeof head);
+  const std::string_view line(head, static_cast<std::size_t>(in.gcount()));
+  if (line.substr(0, 3) != "---") return false;
+  for (char c : line.substr(3)) {
+    if (c == '\n') return true;
+    if (c != ' ' && c != '\t' && c != '\r' && c != '\f' && c != '\v') return false;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool JekyllSite::reads_directory(std::string_view rel) const {
+  const std::string_view name = last_component(rel);
+  const std::string_view parent = rel.substr(0, rel.size() - name.size() - (rel.size() > name.size() ? 1 : 0));
+  if (document_folder(*this, parent, name)) return true;
+  return !skipped_directory(*this, std::string(name), std::string(rel)) && rel != "_site";
+}
+
+bool JekyllSite::renders_file(std::string_view rel, const fs::path& file) const {
+  const std::string_view name = last_component(rel);
+  if (std::find(include.begin(), include.end(), name) == include.end() &&
+      (name.empty() || name[0] == '_' || name[0] == '.' || name[0] == '#' || name.back() == '~'))
+    return false;
+  for (const auto& pattern : exclude) {
+    std::string p = pattern;
+    while (!p.empty() && p.back() == '/') p.pop_back();
+    const std::string path(rel);
+    if (p == path || path.rfind(p + "/", 0) == 0 || ::fnmatch(p.c_str(), path.c_str(), 0) == 0) return false;
+  }
+  std::string_view parent = rel.substr(0, rel.size() - name.size());
+  while (!parent.empty()) {
+    if (parent.back() == '/') parent.remove_suffix(1);
+    const std::string_view folder = last_component(parent);
+    parent.remove_suffix(folder.size());
+    const std::string_view above = parent.empty() ? parent : parent.substr(0, parent.size() - 1);
+    if (document_folder(*this, above, folder)) return true;
+  }
+  return has_yaml_header(file);  // a page; without front matter a static file, copied as it is
+}
+
 std::vector<fs::path> find_post_directories(const JekyllSite& site) {
   std::vector<fs::path> out;
   const fs::path& root = site.root;
@@ -339,12 +405,48 @@ std::vector<std::string> folder_categories(std::string_view relative_path) {
   return out;
 }
 
-std::vector<std::string> registered_liquid_tags(std::string_view src) {
-  // Liquid::Template.register_tag(name, klass); name is a string or a symbol
-  // (Liquid 5 stores name.to_s). Block tags are registered the same way.
-  std::vector<std::string> out;
+namespace {
+
+bool on_comment_line(std::string_view src, std::size_t at) {
+  const auto line_start = src.rfind('\n', at);
+  const std::size_t from = line_start == std::string_view::npos ? 0 : line_start + 1;
+  const auto first = src.find_first_not_of(" \t", from);
+  return first != std::string_view::npos && first < at && src[first] == '#';
+}
+
+// The string a constant or local is set to in the file (`TAG = "x"`,
+// `name = 'x'`, `NAME = :x`); empty when the file never sets it so.
+std::string assigned_string(std::string_view src, std::string_view ident) {
+  for (std::size_t at = src.find(ident); at != std::string_view::npos; at = src.find(ident, at + 1)) {
+    if (at > 0 && is_name_char(src[at - 1])) continue;
+    std::size_t p = at + ident.size();
+    while (p < src.size() && (src[p] == ' ' || src[p] == '\t')) ++p;
+    if (p + 1 >= src.size() || src[p] != '=' || src[p + 1] == '=') continue;
+    ++p;
+    while (p < src.size() && (src[p] == ' ' || src[p] == '\t')) ++p;
+    if (p < src.size() && (src[p] == '"' || src[p] == '\'')) {
+      const auto close = src.find(src[p], p + 1);
+      if (close != std::string_view::npos && close - p <= 128) return std::string(src.substr(p + 1, close - p - 1));
+    } else if (p < src.size() && src[p] == ':') {
+      std::size_t e = p + 1;
+      while (e < src.size() && is_name_char(src[e])) ++e;
+      if (e > p + 1) return std::string(src.substr(p + 1, e - p - 1));
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+RegisteredTags registered_liquid_tags(std::string_view src) {
+  // Liquid::Template.register_tag(name, klass); name is a string, a symbol
+  // (Liquid 5 stores name.to_s), or a constant or variable set to one.
+  // Block tags are registered the same way.
+  RegisteredTags out;
   constexpr std::string_view kCall = "register_tag";
+  int lookups = 0;  // each looks through the file: a bounded number keeps the scan linear
   for (std::size_t at = src.find(kCall); at != std::string_view::npos; at = src.find(kCall, at + kCall.size())) {
+    if (on_comment_line(src, at)) continue;
     std::size_t p = at + kCall.size();
     while (p < src.size() && (src[p] == ' ' || src[p] == '\t' || src[p] == '(')) ++p;
     if (p >= src.size()) break;
@@ -357,8 +459,16 @@ std::vector<std::string> registered_liquid_tags(std::string_view src) {
       std::size_t e = p + 1;
       while (e < src.size() && is_name_char(src[e])) ++e;
       name = std::string(src.substr(p + 1, e - p - 1));
+    } else if (is_name_char(src[p])) {
+      std::size_t e = p;
+      while (e < src.size() && (is_name_char(src[e]) || src[e] == ':' || src[e] == '.')) ++e;
+      std::string_view ident = src.substr(p, e - p);
+      if (const auto colons = ident.rfind("::"); colons != std::string_view::npos) ident.remove_prefix(colons + 2);
+      if (++lookups <= 64) name = assigned_string(src, ident);
+      if (name.empty()) out.unresolved = true;  // a loop variable, a method call, ...
     }
-    if (!name.empty() && std::find(out.begin(), out.end(), name) == out.end()) out.push_back(std::move(name));
+    if (!name.empty() && std::find(out.names.begin(), out.names.end(), name) == out.names.end())
+      out.names.push_back(std::move(name));
   }
   return out;
 }
@@ -368,6 +478,7 @@ std::optional<fs::path> find_site_root(const std::vector<fs::path>& paths, const
   if (!explicit_root.empty()) return fs::weakly_canonical(fs::absolute(explicit_root, ec), ec);
   for (const auto& p : paths) {
     fs::path dir = fs::absolute(p, ec).lexically_normal();
+    if (dir.has_parent_path() && dir.filename().empty()) dir = dir.parent_path();  // "site/." -> "site"
     if (!fs::is_directory(dir, ec)) dir = dir.parent_path();
     for (; !dir.empty(); dir = dir.parent_path()) {
       if (fs::is_regular_file(dir / "_config.yml", ec) || fs::is_regular_file(dir / "_config.toml", ec)) return dir;
@@ -432,6 +543,113 @@ JekyllSite read_jekyll_config(const std::string& text, const fs::path& file) {
 
 }  // namespace
 
+namespace {
+
+// The Liquid tags plugin gems register (each gem's lib/); an empty list: the
+// gem adds filters, generators or hooks only. A gem not listed may register
+// any tag.
+struct GemTags {
+  std::string_view gem;
+  std::vector<std::string_view> tags;
+};
+const std::vector<GemTags>& known_plugin_gems() {
+  static const std::vector<GemTags> gems = {
+      {"jekyll-seo-tag", {"seo"}},
+      {"jekyll-feed", {"feed_meta"}},
+      {"jekyll-include-cache", {"include_cached"}},
+      {"jekyll-gist", {"gist"}},
+      {"github-pages", {"gist"}},  // its default plugins: jekyll-gist's tag, the others none
+      {"jekyll-avatar", {"avatar"}},
+      {"jekyll-toc", {"toc"}},
+      {"jekyll-last-modified-at", {"last_modified_at"}},
+      {"jekyll-twitter-plugin", {"twitter"}},
+      {"jekyll-octicons", {"octicon"}},
+      {"jekyll-mermaid", {"mermaid"}},
+      {"jekyll-plantuml", {"plantuml"}},
+      {"jekyll-sitemap", {}},
+      {"jekyll-paginate", {}},
+      {"jekyll-paginate-v2", {}},
+      {"jekyll-archives", {}},
+      {"jekyll-redirect-from", {}},
+      {"jekyll-github-metadata", {}},
+      {"jemoji", {}},
+      {"jekyll-mentions", {}},
+      {"jekyll-relative-links", {}},
+      {"jekyll-optional-front-matter", {}},
+      {"jekyll-readme-index", {}},
+      {"jekyll-titles-from-headings", {}},
+      {"jekyll-default-layout", {}},
+      {"jekyll-coffeescript", {}},
+      {"jekyll-sass-converter", {}},
+      {"jekyll-commonmark", {}},
+      {"jekyll-commonmark-ghpages", {}},
+      {"jekyll-remote-theme", {}},
+      {"jekyll-target-blank", {}},
+      {"jekyll-email-protect", {}},
+      {"jekyll-postfiles", {}},
+      {"jekyll-tagging", {}},
+      {"kramdown-parser-gfm", {}},
+  };
+  return gems;
+}
+
+// The gems a Gemfile puts in the :jekyll_plugins group, which Jekyll requires
+// (`group :jekyll_plugins do ... end`, or `gem "x", group: :jekyll_plugins`).
+std::vector<std::string> gemfile_plugins(std::string_view gemfile) {
+  std::vector<std::string> out;
+  bool in_group = false;
+  while (!gemfile.empty()) {
+    const auto nl = gemfile.find('\n');
+    std::string_view line = gemfile.substr(0, nl);
+    gemfile.remove_prefix(nl == std::string_view::npos ? gemfile.size() : nl + 1);
+    line.remove_prefix(std::min(line.size(), line.find_first_not_of(" \t")));
+    if (line.rfind("group", 0) == 0) {
+      in_group = line.find(":jekyll_plugins") != std::string_view::npos;
+      continue;
+    }
+    if (line.rfind("end", 0) == 0 && (line.size() == 3 || !is_name_char(line[3]))) {
+      in_group = false;
+      continue;
+    }
+    if (line.rfind("gem ", 0) != 0 && line.rfind("gem(", 0) != 0) continue;
+    if (!in_group && line.find(":jekyll_plugins") == std::string_view::npos) continue;
+    const auto q = line.find_first_of("'\"");
+    if (q == std::string_view::npos) continue;
+    const auto close = line.find(line[q], q + 1);
+    if (close != std::string_view::npos) out.emplace_back(line.substr(q + 1, close - q - 1));
+  }
+  return out;
+}
+
+// The tags of the plugin gems the site loads: the config's `plugins:` and the
+// Gemfile's group. Themes (`jekyll-theme-*`, a `theme:`) register no tags.
+void read_plugin_gems(const fs::path& root, JekyllSite& site) {
+  std::vector<std::string> gems = site.plugins;
+  std::string error;
+  std::error_code ec;
+  const fs::path gemfile = root / "Gemfile";
+  if (auto text = fs::is_regular_file(gemfile, ec) && fs::file_size(gemfile, ec) <= kMaxPluginBytes
+                      ? read_file(gemfile, error)
+                      : std::nullopt) {
+    for (auto& g : gemfile_plugins(*text)) gems.push_back(std::move(g));
+  }
+  for (const auto& gem : gems) {
+    const auto& known = known_plugin_gems();
+    const auto it = std::find_if(known.begin(), known.end(), [&](const GemTags& g) { return g.gem == gem; });
+    if (it == known.end()) {
+      if (gem.find("theme") == std::string::npos) site.plugin_tags_unnamed = true;
+      continue;
+    }
+    for (const auto tag : it->tags) {
+      if (std::find(site.gem_tags.begin(), site.gem_tags.end(), tag) == site.gem_tags.end())
+        site.gem_tags.emplace_back(tag);
+    }
+  }
+  std::sort(site.gem_tags.begin(), site.gem_tags.end());
+}
+
+}  // namespace
+
 JekyllSite load_jekyll_site(const fs::path& root) {
   JekyllSite site;
   std::error_code ec;
@@ -457,13 +675,16 @@ JekyllSite load_jekyll_site(const fs::path& root) {
     if (it->path().extension() != ".rb" || !it->is_regular_file(ec2) || it->file_size(ec2) > kMaxPluginBytes) continue;
     std::string error;
     if (auto text = read_file(it->path(), error)) {
-      for (auto& tag : registered_liquid_tags(*text)) {
+      auto registered = registered_liquid_tags(*text);
+      site.plugin_tags_unnamed = site.plugin_tags_unnamed || registered.unresolved;
+      for (auto& tag : registered.names) {
         if (std::find(site.plugin_tags.begin(), site.plugin_tags.end(), tag) == site.plugin_tags.end())
           site.plugin_tags.push_back(std::move(tag));
       }
     }
   }
   std::sort(site.plugin_tags.begin(), site.plugin_tags.end());
+  read_plugin_gems(root, site);
   site.post_directories_ = find_post_directories(site);
   return site;
 }

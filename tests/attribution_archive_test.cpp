@@ -157,7 +157,7 @@ TEST_CASE("pre-commit run on one file finds its duplicate elsewhere in a large a
   for (const auto& d : edited.result.diagnostics) dup += d.rule_id == "archive/duplicate-post";
   CHECK(dup == 2);  // the post points at both others
 
-  spit(cache, "# archive-lint post index v2\ngarbage\twithout\tenough fields\n");
+  spit(cache, "# archive-lint post index v3\ngarbage\twithout\tenough fields\n");
   const PipelineResult rebuilt = al::test::lint_site_offline(root, {added.string()});
   REQUIRE(rebuilt.archive.warnings.size() == 1);
   CHECK(rebuilt.archive.warnings[0].find("corrupt") != std::string::npos);
@@ -166,14 +166,14 @@ TEST_CASE("pre-commit run on one file finds its duplicate elsewhere in a large a
   CHECK(parse_index(slurp(cache), root, records));
   CHECK(records.size() == 2001);
 
-  // A cache of an older version (categories split differently) is rebuilt without a warning.
+  // A cache of an older version (before body fingerprints) is rebuilt without a warning.
   std::string old = slurp(cache);
-  old.replace(old.find("index v2"), 8, "index v1");
+  old.replace(old.find("index v3"), 8, "index v2");
   spit(cache, old);
   const PipelineResult upgraded = al::test::lint_site_offline(root, {added.string()});
   CHECK(upgraded.archive.warnings.empty());
   CHECK(upgraded.archive.parsed == 2001 - 1);
-  CHECK(slurp(cache).rfind("# archive-lint post index v2\n", 0) == 0);
+  CHECK(slurp(cache).rfind("# archive-lint post index v3\n", 0) == 0);
 }
 
 TEST_CASE("the index cache is matched to the listing in any order, and kept in listing order", "[archive][precommit]") {
@@ -293,9 +293,9 @@ TEST_CASE("the index cache round-trips values with tabs, newlines and backslashe
 TEST_CASE("regression: an index with empty categories reads back the same after a rewrite", "[archive][regression]") {
   // Found by fuzz/archive-index: the join dropped a leading empty name and the
   // split a trailing one, so each rewrite of such an index lost one more.
-  const std::string index = "# archive-lint post index v2\n"
-                            "_posts/2022-01-20-a.md\t1\t2\tyy\tT\t\ta\\u\\ub\\u\t\t\ta\t\t1\t1\t1\t1\n"
-                            "_posts/2022-01-21-b.md\t1\t2\tyy\tT\t\t\\uc\t\t\tb\t\t1\t1\t1\t1\n";
+  const std::string index = "# archive-lint post index v3\n"
+                            "_posts/2022-01-20-a.md\t1\t2\tyy\tT\t\ta\\u\\ub\\u\t\t\ta\t\t\t1\t1\t1\t1\t0\t0\t0\t0\n"
+                            "_posts/2022-01-21-b.md\t1\t2\tyy\tT\t\t\\uc\t\t\tb\t\t\t1\t1\t1\t1\t0\t0\t0\t0\n";
   std::vector<PostRecord> records, back;
   REQUIRE(parse_index(index, "/site", records));
   REQUIRE(records.size() == 2);

@@ -98,10 +98,36 @@ TEST_CASE("filename-date is a warning under jekyll and an error under news-archi
   CHECK(news[0].severity == al::Severity::error);
 }
 
+TEST_CASE("filename-date compares the day of the post's URL, in the site's zone", "[dates][rules]") {
+  // 06:00 +0800 on the 20th is 22:00 UTC on the 19th: Jekyll's URL says 19 in a UTC site.
+  const auto utc = date_findings("2022-01-20 06:00:00 +0800", "", "_posts/2022-01-20-x.md");
+  REQUIRE(utc.size() == 1);
+  CHECK(utc[0].message == "front-matter date 2022-01-19 does not match the file name's date 2022-01-20 (the day of "
+                          "the post's URL, in UTC: the site sets no timezone)");
+  CHECK(date_findings("2022-01-20 06:00:00 +0800", "", "_posts/2022-01-19-x.md").empty());
+  // The news archive's file names follow the author's clock: compared in the post's offset.
+  const std::string news = "extends: news-archive\n";
+  CHECK(date_findings("2022-01-20 06:00:00 +0800", news, "_posts/2022-01-20-x.md").empty());
+  CHECK(date_findings("2022-01-20 06:00:00 +0800", "rules:\n  front-matter/filename-date:\n    compare_in: post_offset\n",
+                      "_posts/2022-01-20-x.md").empty());
+  CHECK_THROWS_AS(al::instantiate_checks(al::parse_config(
+                      "rules:\n  front-matter/filename-date:\n    compare_in: utc\n", "c.yml")),
+                  al::ConfigError);
+  // In a site with `timezone: Asia/Shanghai` the URL's day is the author's.
+  const std::filesystem::path root = al::test::scratch_dir("filename-date-zone");
+  al::test::spit(root / "_config.yml", "timezone: Asia/Shanghai\n");
+  al::test::spit(root / "_posts" / "2022-01-20-x.md", "---\ntitle: x\ndate: 2022-01-20 06:00:00 +0800\n---\nx\n");
+  al::test::spit(root / "_posts" / "2022-01-21-y.md", "---\ntitle: y\ndate: 2022-01-20 23:30:00 -0100\n---\ny\n");
+  std::vector<std::string> found;
+  for (const auto& d : al::test::lint_site_offline(root, {root.string()}, "extends: jekyll\n").result.diagnostics)
+    if (d.rule_id == "front-matter/filename-date") found.push_back(d.path + ": " + d.message);
+  CHECK(found == std::vector<std::string>{});  // 23:30 -0100 on the 20th is 08:30 on the 21st in Shanghai
+}
+
 TEST_CASE("future-date reads the date as Jekyll does", "[dates][rules]") {
   const std::string now = "rules:\n  jekyll/future-date:\n    now: '2024-01-01 00:00:00 +0000'\n";
   const auto path = "_posts/2024-01-01-x.md";
-  CHECK(date_findings("2024-01-01 07:00:00 +0800", now, path).empty());  // 23:00 UTC on 2023-12-31
+  CHECK(date_findings("2024-01-01 07:00:00 +0800", now, "_posts/2023-12-31-x.md").empty());  // 23:00 UTC on 2023-12-31
   CHECK(says(date_findings("2024-01-01 09:00:00 +0000", now, path), "jekyll/future-date", "in the future"));
   // A dropped offset: Jekyll reads 00:30 in the site's zone (UTC here), after `now`, not 16:30 the day before.
   CHECK(date_findings("2024-01-01 00:30:00 +800", now, path).size() == 2);  // date-format and future-date

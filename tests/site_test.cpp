@@ -54,7 +54,10 @@ TEST_CASE("_config.yml: the keys that change the answers are read", "[site]") {
   CHECK(site.collections == std::vector<std::string>{"posts", "recipes"});
   REQUIRE(site.defaults.size() == 1);
   CHECK(site.defaults[0].type == std::optional<std::string>("posts"));
-  CHECK(site.exclude == std::vector<std::string>{"vendor"});
+  // Configuration#add_default_excludes appends Jekyll's own to the site's.
+  REQUIRE(site.exclude.size() == 11);
+  CHECK(site.exclude[0] == "vendor");
+  CHECK(site.exclude[4] == "Gemfile");
   CHECK(site.include == std::vector<std::string>{"_pages"});
   CHECK(site.markdown_ext == std::vector<std::string>{"md", "txt"});
   CHECK(site.kramdown["input"].Scalar() == "GFM");
@@ -87,10 +90,18 @@ TEST_CASE("_plugins: the tags and blocks registered with Liquid", "[site]") {
                                "Liquid::Template.register_tag \"note\", Note\n"
                                "Liquid::Template.register_tag(:gist_x, G)\n"
                                "# register_tag(name, klass) in a comment with no quote\n"
-                               "Liquid::Template.register_tag('note', Again)\n") ==
-        std::vector<std::string>{"render_time", "note", "gist_x"});
-  CHECK(registered_liquid_tags("register_tag(\"unterminated").empty());
-  CHECK(registered_liquid_tags("register_tag").empty());
+                               "Liquid::Template.register_tag('note', Again)\n")
+            .names == std::vector<std::string>{"render_time", "note", "gist_x"});
+  CHECK(registered_liquid_tags("register_tag(\"unterminated").names.empty());
+  CHECK(registered_liquid_tags("register_tag").names.empty());
+  // A constant or a variable set in the file; a computed name is unresolved.
+  const auto constant = registered_liquid_tags("TAG_NAME = 'githubify'\nLiquid::Template.register_tag(TAG_NAME, G)\n");
+  CHECK(constant.names == std::vector<std::string>{"githubify"});
+  CHECK_FALSE(constant.unresolved);
+  const auto looped = registered_liquid_tags("%w[a b].each { |t| Liquid::Template.register_tag(t, G) }\n");
+  CHECK(looped.names.empty());
+  CHECK(looped.unresolved);
+  CHECK_FALSE(registered_liquid_tags("# register_tag(name, klass)\n").unresolved);
 }
 
 TEST_CASE("folder categories are the folders above the first _posts", "[site]") {
@@ -121,9 +132,14 @@ TEST_CASE("paths of several arguments are shown from one base", "[site][cli]") {
   CHECK(out.out.find(root.string()) == std::string::npos);
   // Inside a Jekyll site, from the site's root wherever the paths are.
   spit(root / "_config.yml", "title: x\n");
-  const RunOutput in_site = run(sh_quote(cli_binary().string()) + " check --offline 2020-01-01-y.md ../a", root / "b");
+  const RunOutput in_site =
+      run(sh_quote(cli_binary().string()) + " check --offline 2020-01-01-y.md ../a/2020-01-01-x.md", root / "b");
   CHECK(in_site.out.find("a/2020-01-01-x.md:1:1:") != std::string::npos);
   CHECK(in_site.out.find(root.string()) == std::string::npos);
+  // A walk lists what Jekyll renders: these two files have no front matter
+  // and lie in no _posts folder, so Jekyll copies them as static files.
+  const RunOutput walked = run(sh_quote(cli_binary().string()) + " check --offline . ../a", root / "b");
+  CHECK(walked.out.find("2020-01-01-") == std::string::npos);
 }
 
 TEST_CASE("the pipeline reads the site and passes its warnings on", "[site]") {

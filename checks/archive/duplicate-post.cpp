@@ -1,10 +1,11 @@
 #include <fmt/format.h>
 
+#include <array>
 #include <map>
-#include <set>
 #include <unordered_map>
 
 #include "archive_lint/archive.hpp"
+#include "archive_lint/body_fingerprint.hpp"
 #include "archive_lint/text.hpp"
 
 namespace al::checks {
@@ -25,96 +26,242 @@ std::optional<long long> instant(std::string_view date) {
   return epoch_seconds(*d);
 }
 
+bool is_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
+
+// `en`, `ja`, `zh-cn`, `pt_BR`, `zh-Hans`: a folder name shaped like a language tag.
+bool looks_like_language(std::string_view name) {
+  std::size_t i = 0;
+  while (i < name.size() && i < 4 && name[i] >= 'a' && name[i] <= 'z') ++i;
+  if (i < 2 || i > 3) return false;
+  if (i == name.size()) return true;
+  if (name[i] != '-' && name[i] != '_') return false;
+  const std::string_view region = name.substr(i + 1);
+  if (region.size() < 2 || region.size() > 8) return false;
+  for (char c : region) {
+    if (!is_alnum(c)) return false;
+  }
+  return true;
+}
+
+// The language a post is written in, when the site says: its `lang` key,
+// else a language-named folder above its `_posts` (`ja/news/_posts/...`),
+// below the site's root (or, outside a known site, the folder just above).
+std::string_view language_of(const ArchiveIndex& index, const PostView& p) {
+  if (!p.lang.empty()) return p.lang;
+  std::string_view folders = p.root < index.roots.size() ? std::string_view(index.roots[p.root]) : std::string_view();
+  std::string_view site =
+      index.jekyll && index.jekyll->found() ? index.jekyll->root.native() : index.site_root.native();
+  while (site.size() > 1 && site.back() == '/') site.remove_suffix(1);
+  if (!site.empty() && folders.size() > site.size() && folders.substr(0, site.size()) == site &&
+      folders[site.size()] == '/') {
+    folders.remove_prefix(site.size() + 1);
+  } else if (const auto slash = folders.rfind('/'); slash != std::string_view::npos) {
+    folders.remove_prefix(slash + 1);
+  }
+  while (!folders.empty()) {
+    const auto slash = folders.find('/');
+    const std::string_view folder = folders.substr(0, slash);
+    if (looks_like_language(folder)) return folder;
+    if (slash == std::string_view::npos) break;
+    folders.remove_prefix(slash + 1);
+  }
+  return {};
+}
+
+bool translations(const ArchiveIndex& index, const PostView& a, const PostView& b) {
+  const std::string_view la = language_of(index, a), lb = language_of(index, b);
+  return !la.empty() && !lb.empty() && la != lb;
+}
+
+// Jekyll's Document::DATE_FILENAME_MATCHER: `YYYY-MM-DD-title.ext` (2-4 digit
+// year, 1-2 digit month and day). Other files in `_posts` are not posts.
+bool jekyll_post_name(std::string_view rel) {
+  const auto slash = rel.rfind('/');
+  const std::string_view name = slash == std::string_view::npos ? rel : rel.substr(slash + 1);
+  std::size_t i = 0;
+  for (const auto& [least, most] : {std::pair{2, 4}, std::pair{1, 2}, std::pair{1, 2}}) {
+    int digits = 0;
+    while (i < name.size() && name[i] >= '0' && name[i] <= '9' && digits < most) ++i, ++digits;
+    if (digits < least || i >= name.size() || name[i] != '-') return false;
+    ++i;
+  }
+  const auto dot = name.rfind('.');
+  return dot != std::string_view::npos && dot >= i && dot + 1 < name.size();
+}
+
+// Posts Jekyll publishes: `published: false` and misnamed files are not on the site.
+bool on_site(const PostView& p) { return p.published && jekyll_post_name(p.rel); }
+
+// What two posts share; `title_date` alone, with bodies that differ, is its own finding.
+struct Shared {
+  bool source_url = false, info_code = false, title_date = false, body = false, near_body = false;
+};
+
+struct Options {
+  bool source_url = false, info_code = false, title_date = true, body = true;
+  std::uint32_t min_tokens = 30;
+};
+
+constexpr int kNearBits = 3;                 // simhash bits two nearly equal bodies may differ in
+constexpr std::size_t kBucketCap = 256;      // posts kept per simhash band value: see docs/limits.md
+using Band = std::pair<int, std::uint16_t>;  // (which 16-bit quarter, its value)
+
+std::uint16_t band_value(std::uint64_t h, int band) { return static_cast<std::uint16_t>(h >> (16 * band)); }
+
+// The keys of the posts being reported, then one pass over the whole archive
+// that compares views: a pre-commit run on a large archive allocates nothing per post.
+class PairFinder {
+ public:
+  PairFinder(const ArchiveIndex& index, const Options& o) : index_(index), o_(o) {
+    for (std::size_t i = 0; i < index.posts.size(); ++i) {
+      if (index.reported[i]) add_keys(i);
+    }
+  }
+  std::map<std::pair<std::size_t, std::size_t>, Shared> pairs() {
+    if (by_url_.empty() && by_code_.empty() && by_title_.empty() && by_body_.empty() && by_band_.empty()) return {};
+    for (std::size_t b = 0; b < index_.posts.size(); ++b) visit(b);
+    return std::move(found_);
+  }
+
+ private:
+  bool fingerprinted(const PostView& p) const { return o_.body && p.body.tokens >= o_.min_tokens; }
+  void add_keys(std::size_t i) {
+    const PostView& p = index_.posts[i];
+    if (!on_site(p)) return;
+    if (o_.source_url && !p.source_url.empty()) by_url_[normal_url(p.source_url)].push_back(i);
+    if (o_.info_code && !p.info_code.empty()) by_code_[p.info_code].push_back(i);
+    if (o_.title_date && !p.title.empty() && !p.date.empty()) by_title_[p.title].push_back(i);
+    if (!fingerprinted(p)) return;
+    by_body_[p.body.exact].push_back(i);
+    by_loose_[p.body.loose].push_back(i);
+    if (p.body.simhash == 0) return;
+    for (int band = 0; band < 4; ++band) {
+      auto& bucket = by_band_[{band, band_value(p.body.simhash, band)}];
+      if (bucket.size() < kBucketCap) bucket.push_back(i);
+    }
+  }
+  template <typename Map, typename Key, typename Mark>
+  void match(const Map& map, const Key& key, std::size_t b, Mark mark) {
+    if (auto it = map.find(key); it != map.end()) {
+      for (std::size_t a : it->second) {
+        if (a != b) mark(found_[{a, b}], a);
+      }
+    }
+  }
+  void visit(std::size_t b) {
+    const PostView& other = index_.posts[b];
+    if (!on_site(other)) return;
+    if (!other.source_url.empty())
+      match(by_url_, normal_url(other.source_url), b, [](Shared& s, std::size_t) { s.source_url = true; });
+    if (!other.info_code.empty()) match(by_code_, other.info_code, b, [](Shared& s, std::size_t) { s.info_code = true; });
+    if (!other.title.empty() && !other.date.empty()) {
+      const auto when = instant(other.date);
+      if (auto it = by_title_.find(other.title); it != by_title_.end() && when) {
+        for (std::size_t a : it->second) {
+          if (a != b && instant(index_.posts[a].date) == when) found_[{a, b}].title_date = true;
+        }
+      }
+    }
+    if (!fingerprinted(other)) return;
+    match(by_body_, other.body.exact, b, [](Shared& s, std::size_t) { s.body = true; });
+    match(by_loose_, other.body.loose, b, [](Shared& s, std::size_t) { s.near_body = true; });
+    if (other.body.simhash == 0) return;
+    for (int band = 0; band < 4; ++band) {
+      match(by_band_, Band{band, band_value(other.body.simhash, band)}, b, [&](Shared& s, std::size_t a) {
+        if (simhash_distance(index_.posts[a].body.simhash, other.body.simhash) <= kNearBits) s.near_body = true;
+      });
+    }
+  }
+
+  const ArchiveIndex& index_;
+  const Options& o_;
+  std::unordered_map<std::string_view, std::vector<std::size_t>> by_url_, by_code_, by_title_;
+  std::unordered_map<std::uint64_t, std::vector<std::size_t>> by_body_, by_loose_;
+  std::map<Band, std::vector<std::size_t>> by_band_;
+  std::map<std::pair<std::size_t, std::size_t>, Shared> found_;  // (reported, other)
+};
+
 class DuplicatePost final : public ArchiveCheck {
  public:
   const CheckMeta& meta() const override {
     static const CheckMeta m{
         .id = "archive/duplicate-post",
-        .summary = "Two posts repost the same article",
-        .help = "An article fetched twice ends up in the archive twice. Two files are duplicates when they have "
-            "the same source URL (the autolink alone on its line; http/https and a trailing slash ignored), "
-            "the same infoCode (the `infoCode=` query parameter of the source URL, else a file-name slug of two "
-            "letters and ten or more digits), or the same title and the same date (the same instant). Both "
-            "files are reported, each pointing at the other, at the source-link line (or the title line for "
-            "a title-and-date match). With only some files given (pre-commit), the rest of the archive is read "
-            "from the index cache and only the given files are reported.",
+        .summary = "Two posts are the same article, or one has the other's title and date",
+        .help = "Two files are duplicates when their bodies are the same (whitespace aside) or nearly the same "
+            "(the same letters and digits, when links, markup and letter case are set aside; or a 64-bit simhash "
+            "of four-word shingles within 3 bits; each CJK character counts as a word), for bodies of at least "
+            "`min_tokens` words. Posts Jekyll does not publish (`published: false`, or a file in `_posts` "
+            "whose name has no date) are not compared. Two posts with the same title and the same date but "
+            "different bodies get a message of their own: one of them has front matter copied from the "
+            "other. Translations are never duplicates: posts whose `lang` (or `language`) keys differ, or that "
+            "sit in differently named language folders (`en/_posts`, `ja/_posts`). The news-archive preset "
+            "also matches the attribution source URL (http/https and a trailing slash ignored) and the "
+            "infoCode. Both files are reported, each naming the other, at the source-link line or the title "
+            "line. With only some files given (pre-commit), the rest of the archive is read from the index "
+            "cache and only the given files are reported.",
         .default_severity = Severity::error,
-        .options = {{"match", "string-list", "[source_url, info_code, title_date]",
-            "what makes two posts duplicates: any of source_url, info_code, title_date"}},
+        .options = {{"match", "string-list", "[body, title_date]",
+                     "what makes two posts duplicates: any of body, title_date, source_url, info_code"},
+                    {"min_tokens", "integer", "30", "bodies with fewer words than this are not compared"}},
         .stage = Stage::archive,
     };
     return m;
   }
   void configure(const YAML::Node& options) override {
-    const auto match = option_string_list(options, "match", {"source_url", "info_code", "title_date"});
-    source_url_ = info_code_ = title_date_ = false;
+    const auto match = option_string_list(options, "match", {"body", "title_date"});
+    o_ = Options{false, false, false, false, 30};
     for (const auto& m : match) {
-      if (m == "source_url") source_url_ = true;
-      else if (m == "info_code") info_code_ = true;
-      else if (m == "title_date") title_date_ = true;
-      else throw OptionError(fmt::format("option 'match': unknown key '{}' (use source_url, info_code, title_date)", m));
+      if (m == "source_url") o_.source_url = true;
+      else if (m == "info_code") o_.info_code = true;
+      else if (m == "title_date") o_.title_date = true;
+      else if (m == "body") o_.body = true;
+      else throw OptionError(fmt::format("option 'match': unknown key '{}' (use body, title_date, source_url, info_code)", m));
     }
+    const long min_tokens = option_int(options, "min_tokens", 30);
+    if (min_tokens < 1 || min_tokens > 1000000) throw OptionError("option 'min_tokens' must be between 1 and 1000000");
+    o_.min_tokens = static_cast<std::uint32_t>(min_tokens);
   }
   void check_archive(const ArchiveIndex& index, ArchiveEmitter& emit) const override {
-    // Keys of the posts being reported, then one pass over the archive that
-    // compares views: a pre-commit run on a large archive allocates nothing per post.
-    std::unordered_map<std::string_view, std::vector<std::size_t>> by_url, by_code, by_title;
-    for (std::size_t i = 0; i < index.posts.size(); ++i) {
-      if (!index.reported[i]) continue;
-      const PostView& p = index.posts[i];
-      if (source_url_ && !p.source_url.empty()) by_url[normal_url(p.source_url)].push_back(i);
-      if (info_code_ && !p.info_code.empty()) by_code[p.info_code].push_back(i);
-      if (title_date_ && !p.title.empty() && !p.date.empty()) by_title[p.title].push_back(i);
-    }
-    if (by_url.empty() && by_code.empty() && by_title.empty()) return;
-    std::map<std::pair<std::size_t, std::size_t>, std::vector<std::string>> reasons;  // (reported, other)
-    std::map<std::pair<std::size_t, std::size_t>, bool> at_source;
-    auto add = [&](std::size_t a, std::size_t b, std::string why, bool source) {
-      reasons[{a, b}].push_back(std::move(why));
-      auto& s = at_source[{a, b}];
-      s = s || source;
-    };
-    for (std::size_t b = 0; b < index.posts.size(); ++b) {
-      const PostView& other = index.posts[b];
-      if (!by_url.empty() && !other.source_url.empty()) {
-        if (auto it = by_url.find(normal_url(other.source_url)); it != by_url.end()) {
-          for (std::size_t a : it->second) {
-            if (a != b) add(a, b, fmt::format("source URL '{}'", index.posts[a].source_url), true);
-          }
-        }
-      }
-      if (!by_code.empty() && !other.info_code.empty()) {
-        if (auto it = by_code.find(other.info_code); it != by_code.end()) {
-          for (std::size_t a : it->second) {
-            if (a != b) add(a, b, fmt::format("infoCode '{}'", other.info_code), true);
-          }
-        }
-      }
-      if (!by_title.empty() && !other.title.empty() && !other.date.empty()) {
-        if (auto it = by_title.find(other.title); it != by_title.end()) {
-          const auto when = instant(other.date);
-          for (std::size_t a : it->second) {
-            if (a == b || !when || instant(index.posts[a].date) != when) continue;
-            add(a, b, fmt::format("title '{}' and date '{}'", other.title, index.posts[a].date), false);
-          }
-        }
-      }
-    }
-    for (const auto& [pair, why] : reasons) {
+    PairFinder finder(index, o_);
+    for (const auto& [pair, shared] : finder.pairs()) {
       const auto [a, b] = pair;
-      const PostView& post = index.posts[a];
-      const PostView& other = index.posts[b];
-      const bool source = at_source[pair] && !post.source_url.empty();
-      const std::uint32_t line = source ? post.source_line : post.title_line;
-      const std::uint32_t other_line = source && !other.source_url.empty() ? other.source_line : other.title_line;
-      std::string list;
-      for (const auto& w : why) list += (list.empty() ? "" : ", ") + w;
-      emit.report(a, line, fmt::format("duplicate of {} (same {})", emit.where(b, other_line), list));
+      if (translations(index, index.posts[a], index.posts[b])) continue;
+      report_pair(index, emit, a, b, shared);
     }
   }
 
  private:
-  bool source_url_ = true, info_code_ = true, title_date_ = true;
+  void report_pair(const ArchiveIndex& index, ArchiveEmitter& emit, std::size_t a, std::size_t b,
+                   const Shared& s) const {
+    const PostView& post = index.posts[a];
+    const PostView& other = index.posts[b];
+    // Short bodies are not fingerprinted for matching, but two equal ones still
+    // make a title-and-date pair the same post.
+    const bool body = s.body || (o_.body && s.title_date && post.body.tokens == other.body.tokens &&
+                                 post.body.exact == other.body.exact);
+    const bool same_body = body || s.near_body;
+    if (o_.body && s.title_date && !same_body && !s.source_url && !s.info_code) {
+      emit.report(a, post.title_line,
+                  fmt::format("the same title '{}' and date '{}' as {}, but a different body: one of the two has "
+                              "front matter copied from the other",
+                              post.title, post.date, emit.where(b, other.title_line)));
+      return;
+    }
+    std::string same;
+    auto add = [&](std::string what) { same += (same.empty() ? "same " : ", ") + what; };
+    if (s.source_url) add(fmt::format("source URL '{}'", post.source_url));
+    if (s.info_code) add(fmt::format("infoCode '{}'", other.info_code));
+    if (s.title_date && (same_body || !o_.body)) add(fmt::format("title '{}' and date '{}'", other.title, post.date));
+    if (body) add("body");
+    if (same.empty() && !s.near_body) return;
+    if (s.near_body && !body) same += same.empty() ? "nearly the same body" : ", nearly the same body";
+    const bool at_source = (s.source_url || s.info_code) && !post.source_url.empty();
+    const std::uint32_t line = at_source ? post.source_line : post.title_line;
+    const std::uint32_t other_line = at_source && !other.source_url.empty() ? other.source_line : other.title_line;
+    emit.report(a, line, fmt::format("duplicate of {} ({})", emit.where(b, other_line), same));
+  }
+
+  Options o_;
 };
 
 }  // namespace

@@ -38,13 +38,19 @@ class LiquidSyntax final : public Check {
   }
   // The tags the site's `_plugins/*.rb` register (the site model reads them).
   void configure_shared(const Config& config) override {
-    plugin_tags_ = config.jekyll ? config.jekyll->plugin_tags : std::vector<std::string>();
+    plugin_tags_.clear();
+    unnamed_plugins_ = false;
+    if (!config.jekyll) return;
+    plugin_tags_ = config.jekyll->plugin_tags;
+    plugin_tags_.insert(plugin_tags_.end(), config.jekyll->gem_tags.begin(), config.jekyll->gem_tags.end());
+    unnamed_plugins_ = config.jekyll->plugin_tags_unnamed;
   }
   void configure(const YAML::Node& options) override {
     known_ = liquid::KnownTags::jekyll();
     const auto tags = option_string_list(options, "tags", {});
     const auto blocks = option_string_list(options, "blocks", {});
-    jekyll_only_ = tags.empty() && blocks.empty() && plugin_tags_.empty();
+    jekyll_only_ = tags.empty() && blocks.empty() && plugin_tags_.empty() && !unnamed_plugins_;
+    known_.unnamed_plugins = unnamed_plugins_;
     for (const auto& t : tags) known_.tags.insert(t);
     for (const auto& b : blocks) {
       known_.tags.erase(b);
@@ -112,6 +118,7 @@ class LiquidSyntax final : public Check {
 
   liquid::KnownTags known_ = liquid::KnownTags::jekyll();
   std::vector<std::string> plugin_tags_;
+  bool unnamed_plugins_ = false;
   bool jekyll_only_ = true;
   bool report_all_ = false;
 };

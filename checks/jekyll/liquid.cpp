@@ -20,6 +20,7 @@ const liquid::ParseResult& liquid_parse(const Document& doc, const liquid::Known
   for (const auto& t : known.tags) key += " " + t;
   key += " /blocks";
   for (const auto& b : known.blocks) key += " " + b;
+  if (known.unnamed_plugins) key += " /unnamed";
   return doc.derived<liquid::ParseResult>(key, compute);
 }
 

@@ -30,7 +30,8 @@ struct PostView {
   std::int64_t mtime_ns = 0;
   bool front_matter_ok = false;
   bool published = true;
-  std::string_view title, date, source_url, info_code, slug, permalink;
+  std::string_view title, date, source_url, info_code, slug, permalink, lang;
+  BodyFingerprint body;
   std::string_view categories;     // joined with '\x1f'
   std::uint32_t title_line = 1, date_line = 1, categories_line = 1, source_line = 1;
 

@@ -56,6 +56,7 @@ struct Config {
 inline constexpr std::string_view kMarkdownExtensions[] = {"markdown", "mkdown", "mkdn", "mkd", "md"};
 inline constexpr std::string_view kHtmlExtensions[] = {"html", "htm"};
 bool is_markdown_extension(std::string_view extension);
+bool is_html_extension(std::string_view extension);
 bool is_post_file_name(std::string_view name);
 
 Config default_config(const std::filesystem::path& root);

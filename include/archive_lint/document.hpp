@@ -172,6 +172,9 @@ struct Document {
   // A Jekyll post: under `_posts/` or `_drafts/`, or named `YYYY-MM-DD-slug.ext`.
   bool is_post() const;
   bool in_posts_dir() const;
+  // Not an .html/.htm file: Jekyll's kramdown converts it (a file of any other
+  // name given on the command line is read as Markdown too).
+  bool is_markdown() const;
 };
 
 struct ParseOptions {

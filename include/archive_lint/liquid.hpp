@@ -52,6 +52,9 @@ struct Error {
 struct KnownTags {
   std::set<std::string, std::less<>> tags;
   std::set<std::string, std::less<>> blocks;
+  // The site registers tags archive-lint cannot name (JekyllSite::plugin_tags_unnamed):
+  // an unknown tag, and an `end` tag of no known block, may be one of them.
+  bool unnamed_plugins = false;
   // Liquid 5.4's standard tags and Jekyll 4.3's (include, include_relative,
   // highlight, link, post_url), nothing else.
   static KnownTags jekyll();

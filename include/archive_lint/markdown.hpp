@@ -68,5 +68,8 @@ std::string one_line_excerpt(std::string_view text, std::size_t max_bytes);
 // `text` is the whole file and `body_offset` where the body starts; offsets in
 // the result are file offsets, and html_view[i] corresponds to text[body_offset + i].
 Segmentation segment_markdown(std::string_view text, std::size_t body_offset);
+// A body Jekyll does not convert (an .html post or page): all of it is HTML,
+// as written; only its comments are recorded as spans.
+Segmentation segment_html(std::string_view text, std::size_t body_offset);
 
 }  // namespace al

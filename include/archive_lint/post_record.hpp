@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "archive_lint/body_fingerprint.hpp"
 #include "archive_lint/dates.hpp"
 #include "archive_lint/document.hpp"
 
@@ -27,6 +28,8 @@ struct PostRecord {
   std::string info_code;           // `infoCode=` of the source URL, else the file slug if it looks like one
   std::string slug;                // front-matter `slug`, else the file name's slug
   std::string permalink;           // front-matter `permalink`
+  std::string lang;                // front-matter `lang` (else `language`): a translation's language
+  BodyFingerprint body;            // the body's words, for archive/duplicate-post
   std::uint32_t title_line = 1;    // 1-based lines where each value is written
   std::uint32_t date_line = 1;
   std::uint32_t categories_line = 1;

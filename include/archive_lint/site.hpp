@@ -59,6 +59,13 @@ struct JekyllSite {
   // Liquid names that `_plugins/*.rb` register with Liquid::Template.register_tag
   // (Jekyll's and Liquid's block tags are registered the same way).
   std::vector<std::string> plugin_tags;
+  // Tags archive-lint cannot name are registered: a `_plugins` file computes a
+  // tag's name, or the site loads a plugin gem whose tags it does not know.
+  // Then an unknown tag may be one of them and is not reported.
+  bool plugin_tags_unnamed = false;
+  // The tags of the plugin gems the site loads (`plugins:` and the Gemfile's
+  // :jekyll_plugins group) that archive-lint knows, e.g. jekyll-seo-tag's `seo`.
+  std::vector<std::string> gem_tags;
   std::vector<std::string> warnings;  // `file:line:col: words`, for stderr
 
   bool found() const { return !root.empty(); }
@@ -70,6 +77,14 @@ struct JekyllSite {
   // Every `_posts` (and with show_drafts `_drafts`) directory Jekyll reads,
   // absolute, in a stable order; found once by load_jekyll_site.
   const std::vector<std::filesystem::path>& post_directories() const { return post_directories_; }
+  // Jekyll's Reader, for a directory walk (paths relative to the root,
+  // '/'-separated): whether it descends into the folder (not `_x`, `.x`, `#x`,
+  // `x~` or excluded, except `_posts`, `_drafts` and collection folders), and
+  // whether it renders the file: not a special name or excluded, and in a
+  // posts, drafts or collection folder or with front matter. Layouts,
+  // includes, data and static files are none of archive-lint's business.
+  bool reads_directory(std::string_view relative_path) const;
+  bool renders_file(std::string_view relative_path, const std::filesystem::path& file) const;
 
   std::vector<std::filesystem::path> post_directories_;
 };
@@ -92,8 +107,15 @@ JekyllSite load_jekyll_site(const std::filesystem::path& root);
 // The same from `_config.yml` text; `file` names it in messages.
 JekyllSite parse_jekyll_config(const std::string& text, const std::filesystem::path& file);
 
-// Tag names in Ruby source: register_tag("name", ...) / register_tag 'name', ...
-std::vector<std::string> registered_liquid_tags(std::string_view ruby_source);
+// Tag names in Ruby source: register_tag("name", ...), register_tag 'name', ...,
+// register_tag(:name, ...) or register_tag(NAME, ...) with `NAME = "name"` in
+// the file. A name the source computes (a loop variable, a method call) is
+// unresolved: the site has a tag archive-lint cannot name.
+struct RegisteredTags {
+  std::vector<std::string> names;
+  bool unresolved = false;
+};
+RegisteredTags registered_liquid_tags(std::string_view ruby_source);
 
 // A zoneinfo (TZif) file's offsets; nullopt when the text is not one.
 std::optional<TimeZone> parse_tzif(std::string_view bytes, std::string name);
