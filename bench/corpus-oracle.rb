@@ -20,6 +20,7 @@
 require "json"
 require "tmpdir"
 require "set"
+require "fileutils"
 
 ENV["TZ"] = "UTC" # Jekyll's zone without `timezone:` is the machine's; pin UTC as GitHub Pages does
 
@@ -45,8 +46,11 @@ module CorpusOracle
         end
       end)
       built_in = Liquid::Template.tags.to_h.keys
-      @dest = Dir.mktmpdir("corpus-oracle")
-      config = Jekyll.configuration("source" => @source, "destination" => @dest, "quiet" => true)
+      @dest = Dir.mktmpdir("corpus-oracle") # nothing is written there; removed at exit
+      dest = @dest
+      at_exit { FileUtils.rm_rf(dest) }
+      config = Jekyll.configuration("source" => @source, "destination" => @dest, "quiet" => true,
+                                    "disable_disk_cache" => true) # write nothing into the site
       @site = Jekyll::Site.new(config)
       @site.reset
       @site.read
@@ -439,14 +443,14 @@ module CorpusOracle
                   h1 h2 h3 h4 h5 h6 header hgroup hr main menu nav ol p pre section table ul].freeze
 
   # gumbo's column: code points from 1, a tab moving to the next multiple of 8
-  def at_column(line, column)
+  def at_index(line, column)
     col = 1
-    line.to_s.scrub.each_char.with_index do |c, i|
-      return line[i, 80] if col >= column
+    line.each_char.with_index do |c, i|
+      return i if col >= column
 
       col = c == "\t" ? ((col / 8) + 1) * 8 : col + 1
     end
-    ""
+    line.size
   end
 
   def html_events(html)
@@ -457,8 +461,10 @@ module CorpusOracle
     frag.errors.each do |e|
       msg = e.message.to_s
       code = e.str1.to_s
-      ln = lines[e.line - 1].to_s
-      at = at_column(ln, e.column)
+      ln = lines[e.line - 1].to_s.scrub
+      idx = at_index(ln, e.column)
+      at = ln[idx, 80].to_s
+      before = (lines[[e.line - 3, 0].max...(e.line - 1)].to_a.join + ln[0, idx]).scrub
       open = msg[/Currently open tags: ([^.]*)\./, 1].to_s.split(", ")
       if code == "generic-parser"
         if at =~ %r{\A</([A-Za-z][\w-]*)}
@@ -471,7 +477,7 @@ module CorpusOracle
         ev[["tokenizer", code]] += 1
         ev[["tokenizer", "*"]] += 1
         ev[["charref", "*"]] += 1 if code.include?("character-reference")
-        if code == "duplicate-attribute" && at =~ /\A<([A-Za-z][\w-]*)/
+        if code == "duplicate-attribute" && (before + at[0, 1]) =~ /<([A-Za-z][\w-]*)[^<]*\z/
           ev[["dup-attr", Regexp.last_match(1).downcase]] += 1
         end
         ev[["dup-attr", "*"]] += 1 if code == "duplicate-attribute"
@@ -660,7 +666,7 @@ module CorpusOracle
     rows.select { |r| r["label"] == "false" }.group_by { |r| r["rule"] }.sort.each do |rule, g|
       puts "#{rule}:"
       g.group_by { |r| r["reason"] }.sort_by { |_, v| -v.size }.first(5).each do |reason, v|
-        ex = v.first(2).map { |r| "#{r['site']}/#{r['file']}:#{r['line']}" }.join(", ")
+        ex = v.uniq { |r| r["file"] }.first(2).map { |r| "#{r['site']}/#{r['file']}:#{r['line']}" }.join(", ")
         puts "  #{v.size.to_s.rjust(5)}  #{reason}   e.g. #{ex}"
       end
     end
