@@ -117,6 +117,16 @@ module CorpusOracle
         end
     end
 
+    # The converter alone (no Liquid): where the raw braces sit in the HTML.
+    def convert_only(rel)
+      d, = doc(rel)
+      return nil unless d
+
+      Jekyll::Renderer.new(@site, d, payload).convert(d.content.to_s)
+    rescue StandardError
+      nil
+    end
+
     def info
       { "posts_read" => posts.size, "plugin_tags" => @plugin_tags.sort,
         "timezone" => @site.config["timezone"], "future" => @site.future,
@@ -139,7 +149,8 @@ module CorpusOracle
 
   def tokens(text)
     text.to_s.gsub(/\{%.*?%\}|\{\{.*?\}\}/m, " ").gsub(/<[^>]*>/, " ")
-        .scan(/\p{Han}|\p{Hiragana}|\p{Katakana}|\p{Hangul}|[\p{L}\p{N}_]+/).map(&:downcase)
+        .scan(/[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\u30fc\u3005]|[[\p{L}\p{N}_]&&[^\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\u30fc\u3005]]+/)
+        .map(&:downcase) # each CJK character is a word
   end
 
   def shingles(toks, k = 4)
@@ -239,10 +250,15 @@ module CorpusOracle
     return ["unlabelled", err, ""] unless html
 
     require "nokogiri"
-    code_text = Nokogiri::HTML5.fragment(html).css("code, pre").map(&:text).join("\n")
-    all_text = Nokogiri::HTML5.fragment(html).text
-    if code_text.include?(snippet) || all_text.include?(snippet)
+    # Is it code? The converter's output without Liquid (kramdown for
+    # Markdown, the file itself for .html) has the braces in <code>/<pre>.
+    plain = sm.convert_only(f["path"])
+    in_code = plain && Nokogiri::HTML5.fragment(plain).css("code, pre").map(&:text).join("\n").include?(snippet)
+    all_text = Nokogiri::HTML5.fragment(html).text + html
+    if all_text.include?(snippet)
       ["false", "braces survive rendering", snippet[0, 60]]
+    elsif !in_code
+      ["false", "not in a code block or span (converter output)", snippet[0, 60]]
     else
       ["true", "Jekyll renders the braces away", snippet[0, 60]]
     end
@@ -467,7 +483,7 @@ module CorpusOracle
       before = (lines[[e.line - 3, 0].max...(e.line - 1)].to_a.join + ln[0, idx]).scrub
       open = msg[/Currently open tags: ([^.]*)\./, 1].to_s.split(", ")
       if code == "generic-parser"
-        if at =~ %r{\A</([A-Za-z][\w-]*)}
+        if at =~ %r{\A</([A-Za-z][^\s/<>]*)}
           t = Regexp.last_match(1).downcase
           ev[["end-not-allowed", t]] += 1
           open.each { |o| ev[["open-at-end-tag", o]] += 1 }
@@ -477,7 +493,7 @@ module CorpusOracle
         ev[["tokenizer", code]] += 1
         ev[["tokenizer", "*"]] += 1
         ev[["charref", "*"]] += 1 if code.include?("character-reference")
-        if code == "duplicate-attribute" && (before + at[0, 1]) =~ /<([A-Za-z][\w-]*)[^<]*\z/
+        if code == "duplicate-attribute" && (before + at[0, 1]) =~ /<([A-Za-z][^\s\/<>]*)[^<]*\z/
           ev[["dup-attr", Regexp.last_match(1).downcase]] += 1
         end
         ev[["dup-attr", "*"]] += 1 if code == "duplicate-attribute"
@@ -485,7 +501,7 @@ module CorpusOracle
     end
     # a <p> open when a block element starts: closed implicitly (no parse error)
     p_open = false
-    html.scan(%r{<(/?)([A-Za-z][\w-]*)}) do |slash, tag|
+    html.scan(%r{<(/?)([A-Za-z][^\s/<>]*)}) do |slash, tag|
       t = tag.downcase
       if slash == "/"
         p_open = false if t == "p"
@@ -506,7 +522,7 @@ module CorpusOracle
   def unclosed_counts(html)
     text = html.gsub(/<!--.*?-->/m, "").gsub(%r{<(script|style|textarea|title)\b.*?</\1\s*>}mi, "")
     n = Hash.new(0)
-    text.scan(%r{<(/?)([A-Za-z][\w-]*)(?:\s[^<>]*?)?(/?)>}) do |slash, tag, selfc|
+    text.scan(%r{<(/?)([A-Za-z][^\s/<>]*)(?:\s[^<>]*?)?(/?)>}) do |slash, tag, selfc|
       t = tag.downcase
       next if VOID.include?(t)
 
@@ -520,16 +536,16 @@ module CorpusOracle
   def html_key(f)
     m = f["message"]
     case f["rule"]
-    when "html/stray-end-tag" then [["end-not-allowed", m[%r{</([\w-]+)>}, 1].to_s.downcase]]
-    when "html/void-end-tag" then [["end-not-allowed", m[%r{</([\w-]+)>}, 1].to_s.downcase]]
-    when "html/implicitly-closed" then [["implicit", m[/\A<([\w-]+)>/, 1].to_s.downcase]]
-    when "html/unclosed-element", "html/implicitly-closed-x"
-      t = m[/<([\w-]+)> is never closed/, 1].to_s.downcase
+    when "html/stray-end-tag" then [["end-not-allowed", m[%r{</([^\s/<>]+)>}, 1].to_s.downcase]]
+    when "html/void-end-tag" then [["end-not-allowed", m[%r{</([^\s/<>]+)>}, 1].to_s.downcase]]
+    when "html/implicitly-closed" then [["implicit", m[/\A<([^\s\/<>]+)>/, 1].to_s.downcase]]
+    when "html/unclosed-element"
+      t = m[/<([^\s\/<>]+)> is never closed/, 1].to_s.downcase
       m.include?("still open at the end") ? [["open-at-eof", t], ["open-at-error", t]] : [["open-at-end-tag", t], ["open-at-error", t], ["open-at-eof", t]]
     when "html/misnested"
-      inner = m[/while <([\w-]+)> inside/, 1].to_s.downcase
+      inner = m[/while <([^\s\/<>]+)> inside/, 1].to_s.downcase
       [["open-at-end-tag", inner]]
-    when "html/duplicate-attribute" then [["dup-attr", m[/ on <([\w-]+)>/, 1].to_s.downcase]]
+    when "html/duplicate-attribute" then [["dup-attr", m[/ on <([^\s\/<>]+)>/, 1].to_s.downcase]]
     when "html/invalid-character-reference" then [["charref", "*"]]
     when "html/tokenizer-error", "html/unterminated-comment" then [["tokenizer", "*"]]
     end
