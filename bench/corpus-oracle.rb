@@ -208,7 +208,7 @@ module CorpusOracle
 
   def label_liquid_syntax(sm, f)
     d, kept = sm.doc(f["path"])
-    return ["false", "not a document Jekyll reads", ""] unless d
+    return ["false", "not a document Jekyll reads (static, excluded or unread file)", ""] unless d
     return ["false", "not rendered by Jekyll (unpublished or future post)", ""] unless kept
     if d.data["render_with_liquid"] == false
       return ["false", "render_with_liquid: false", ""]
@@ -240,7 +240,8 @@ module CorpusOracle
 
   def label_liquid_in_code(sm, f)
     d, kept = sm.doc(f["path"])
-    return ["false", "not rendered by Jekyll (unpublished or future post)", ""] unless d && kept
+    return ["false", "not a document Jekyll reads (static, excluded or unread file)", ""] unless d
+    return ["false", "not rendered by Jekyll (unpublished or future post)", ""] unless kept
     return ["false", "render_with_liquid: false", ""] if d.data["render_with_liquid"] == false
 
     snippet = f["message"][/Liquid `(.+?)` in a code/, 1]
@@ -255,13 +256,33 @@ module CorpusOracle
     plain = sm.convert_only(f["path"])
     in_code = plain && Nokogiri::HTML5.fragment(plain).css("code, pre").map(&:text).join("\n").include?(snippet)
     all_text = Nokogiri::HTML5.fragment(html).text + html
-    if all_text.include?(snippet)
-      ["false", "braces survive rendering", snippet[0, 60]]
-    elsif !in_code
-      ["false", "not in a code block or span (converter output)", snippet[0, 60]]
-    else
-      ["true", "Jekyll renders the braces away", snippet[0, 60]]
+    # {{ "{%" }} or {{ '{{' }}: Liquid's own escape, which outputs the literal text as written
+    if snippet.match?(/\A\{\{-?\s*(["']).*\1\s*-?\}\}\z/m)
+      return ["false", "Liquid escape idiom ({{ \"{%\" }}): renders the intended text", snippet[0, 60]]
     end
+    return ["false", "braces survive rendering", snippet[0, 60]] if all_text.include?(snippet)
+    return ["false", "not in a code block or span (converter output)", snippet[0, 60]] unless in_code
+
+    # The "code block" must still be code on the published page: the words of
+    # the raw code element holding the braces (Liquid and tags removed) are
+    # found in one <code>/<pre> of the rendered page; a raw block of Liquid
+    # and tags only must keep its count of <pre>. An indented Liquid template
+    # is code only to the converter run without Liquid.
+    raw_codes = Nokogiri::HTML5.fragment(plain).css("pre, code").map(&:text)
+    block = raw_codes.find { |t| t.include?(snippet) }.to_s
+    words = block.gsub(/\{%.*?%\}|\{\{.*?\}\}/m, " ").gsub(/<[^>]*>/, " ").scan(/[\p{L}\p{N}_]{3,}/).uniq
+    rendered = Nokogiri::HTML5.fragment(html)
+    still_code =
+      if words.size >= 2
+        rendered.css("pre, code").any? { |c| t = c.text; words.count { |w| t.include?(w) } >= words.size / 2.0 }
+      else
+        rendered.css("pre").size >= Nokogiri::HTML5.fragment(plain).css("pre").size
+      end
+    unless still_code
+      return ["false", "Liquid template indented like code: no such code block on the rendered page", snippet[0, 60]]
+    end
+
+    ["true", "Jekyll renders the braces away", snippet[0, 60]]
   end
 
   # -------------------------------------------------------------- dates ----
@@ -557,7 +578,10 @@ module CorpusOracle
 
   def label_html_file(sm, rel, fs)
     html, err = sm.render(rel)
-    return fs.map { |_| ["unlabelled", err.to_s.start_with?("render failed") ? "render failed" : err.to_s, err.to_s] } unless html
+    unless html
+      lab = err.to_s.start_with?("render failed") ? ["unlabelled", "render failed", err.to_s] : ["false", "not a page Jekyll renders (static, excluded or unread file)", err.to_s]
+      return fs.map { |f| [f, lab] }
+    end
 
     ev = html_events(html)
     used = Hash.new(0)
@@ -596,7 +620,7 @@ module CorpusOracle
     end
     html = Hash.new { |h, k| h[k] = [] }
     findings.each do |f0|
-      f = f0.merge("line" => f0.dig("start", "line"))
+      f = f0.merge("line" => f0.dig("start", "line"), "path" => f0["path"].to_s.delete_prefix("./"))
       r = f["rule"]
       res =
         begin
