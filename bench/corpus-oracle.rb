@@ -508,6 +508,8 @@ module CorpusOracle
           t = Regexp.last_match(1).downcase
           ev[["end-not-allowed", t]] += 1
           open.each { |o| ev[["open-at-end-tag", o]] += 1 }
+        elsif at =~ %r{\A<([A-Za-z][^\s/<>]*)}
+          ev[["start-not-allowed", Regexp.last_match(1).downcase]] += 1
         end
         open.each { |o| ev[["open-at-error", o]] += 1 }
       else
@@ -564,6 +566,10 @@ module CorpusOracle
       t = m[/<([^\s\/<>]+)> is never closed/, 1].to_s.downcase
       m.include?("still open at the end") ? [["open-at-eof", t], ["open-at-error", t]] : [["open-at-end-tag", t], ["open-at-error", t], ["open-at-eof", t]]
     when "html/misnested"
+      if (t = m[/\A<([^\s\/<>]+)> inside another </, 1])
+        return [["start-not-allowed", t.downcase]]
+      end
+
       inner = m[/while <([^\s\/<>]+)> inside/, 1].to_s.downcase
       [["open-at-end-tag", inner]]
     when "html/duplicate-attribute" then [["dup-attr", m[/ on <([^\s\/<>]+)>/, 1].to_s.downcase]]
