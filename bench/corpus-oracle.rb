@@ -618,7 +618,8 @@ module CorpusOracle
   # --------------------------------------------------------------- main ----
   def label(site_dir, findings_json, name)
     sm = SiteModel.new(site_dir)
-    findings = JSON.parse(File.read(findings_json))["diagnostics"]
+    report = JSON.parse(File.read(findings_json))
+    findings = report["diagnostics"]
     out = []
     emit = lambda do |f, (lab, reason, detail)|
       out << { "site" => name, "file" => f["path"], "line" => f.dig("start", "line"), "rule" => f["rule"],
@@ -655,7 +656,8 @@ module CorpusOracle
       fs.each { |f| emit.call(f, ["unlabelled", "oracle error", "#{e.class}: #{e.message[0, 100]}"]) }
     end
     out.each { |o| puts JSON.generate(o) }
-    puts JSON.generate("site_info" => sm.info.merge("site" => name))
+    puts JSON.generate("site_info" => sm.info.merge("site" => name, "files_checked" => report.dig("summary", "files"),
+                                                    "tool" => report.dig("tool", "version")))
   end
 
   # ---------------------------------------------------------- summarize ----
@@ -686,17 +688,22 @@ module CorpusOracle
         puts "| #{rule} | #{g.size} | #{t} | #{fl} | #{u} | #{prec(t, fl)} |"
       end
       puts "| **total** | #{tot[0]} | #{tot[1]} | #{tot[2]} | #{tot[3]} | #{prec(tot[1], tot[2])} |"
+      site = rs.reject { |r| r["rule"].start_with?("html/") }
+      st = site.count { |r| r["label"] == "true" }
+      sf = site.count { |r| r["label"] == "false" }
+      puts "| **total without html/\\*** | #{site.size} | #{st} | #{sf} | #{site.size - st - sf} | #{prec(st, sf)} |"
       puts
     end
-    table.call(rows, "## All sites (#{infos.size} sites, #{infos.sum { |i| i['posts_read'].to_i }} posts read by Jekyll)")
+    table.call(rows, "## All sites (#{infos.size} sites, #{infos.sum { |i| i['posts_read'].to_i }} posts read by Jekyll, " \
+                     "#{infos.sum { |i| i['files_checked'].to_i }} files checked)")
     puts "## Per site"
-    puts "| site | posts (Jekyll) | findings | true | false | unlabelled | precision |"
-    puts "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+    puts "| site | posts (Jekyll) | files checked | findings | true | false | unlabelled | precision |"
+    puts "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
     infos.each do |i|
       g = rows.select { |r| r["site"] == i["site"] }
       t = g.count { |r| r["label"] == "true" }
       fl = g.count { |r| r["label"] == "false" }
-      puts "| #{i['site']} | #{i['posts_read']} | #{g.size} | #{t} | #{fl} | #{g.size - t - fl} | #{prec(t, fl)} |"
+      puts "| #{i['site']} | #{i['posts_read']} | #{i['files_checked']} | #{g.size} | #{t} | #{fl} | #{g.size - t - fl} | #{prec(t, fl)} |"
     end
     puts
     puts "## Per site and rule"
