@@ -510,7 +510,7 @@ module CorpusOracle
       idx = at_index(ln, e.column)
       at = ln[idx, 80].to_s
       before = (lines[[e.line - 3, 0].max...(e.line - 1)].to_a.join + ln[0, idx]).scrub
-      open = msg[/Currently open tags: ([^.]*)\./, 1].to_s.split(", ") - %w[html body]
+      open = msg.lines.first.to_s[/Currently open tags: (.*)\.\s*\z/, 1].to_s.split(", ", -1) - %w[html body]
       if code == "generic-parser"
         if at =~ %r{\A</([A-Za-z][^\s/<>]*)}
           t = Regexp.last_match(1).downcase
@@ -554,7 +554,13 @@ module CorpusOracle
       end
     end
     # an element still open at the end of the fragment
-    unclosed_counts(html).each { |t, c| ev[["open-at-eof", t]] += c }
+    # elements open at the end of input: the ancestors of the last node
+    node = doc.at("body")
+    node = node.children.last while node && node.children.any?
+    while node && node.name != "body" && node.name != "html"
+      ev[["open-at-eof", node.name.downcase]] += 1 if node.element?
+      node = node.parent
+    end
     [ev, evl]
   end
 
@@ -576,7 +582,25 @@ module CorpusOracle
     n.select { |_, v| v.positive? }
   end
 
+  # Gumbo names the elements it does not know "" in "Currently open tags":
+  # a finding on such an element matches those.
+  KNOWN = %w[a abbr address area article aside audio b base bdi bdo blockquote body br button canvas caption
+             cite code col colgroup data datalist dd del details dfn dialog div dl dt em embed fieldset figcaption
+             figure footer form h1 h2 h3 h4 h5 h6 head header hgroup hr html i iframe img input ins kbd label legend
+             li link main map mark menu meta meter nav noscript object ol optgroup option output p param picture pre
+             progress q rp rt ruby s samp script section select slot small source span strong style sub summary sup
+             table tbody td template textarea tfoot th thead time title tr track u ul var video wbr svg math
+             acronym applet basefont big blink center dir font frame frameset image isindex keygen listing marquee
+             multicol nextid nobr noembed noframes plaintext rb rtc spacer strike tt xmp].to_set.freeze
+
   def html_key(f)
+    keys = html_key0(f)
+    return keys unless keys
+
+    keys + keys.filter_map { |k, t| [k, ""] if t != "*" && t != "" && !KNOWN.include?(t) && %w[open-at-end-tag open-at-error].include?(k) }
+  end
+
+  def html_key0(f)
     m = f["message"]
     case f["rule"]
     when "html/stray-end-tag" then [["end-not-allowed", m[%r{</([^\s/<>]+)>}, 1].to_s.downcase]]
@@ -584,7 +608,10 @@ module CorpusOracle
     when "html/implicitly-closed" then [["implicit", m[/\A<([^\s\/<>]+)>/, 1].to_s.downcase]]
     when "html/unclosed-element"
       t = m[/<([^\s\/<>]+)> is never closed/, 1].to_s.downcase
-      m.include?("still open at the end") ? [["open-at-eof", t], ["open-at-error", t]] : [["open-at-end-tag", t], ["open-at-error", t], ["open-at-eof", t]]
+      if m.include?("still open at the end") then [["open-at-eof", t]] # the DOM: names kept
+      elsif m.include?("never closed before </") then [["open-at-end-tag", t]]
+      else [["open-at-error", t]]
+      end
     when "html/misnested"
       if (t = m[/\A<([^\s\/<>]+)> inside another </, 1])
         return [["start-not-allowed", t.downcase]]
@@ -635,13 +662,27 @@ module CorpusOracle
       keys = html_key(f)
       next ["unlabelled", "no oracle for this rule", ""] unless keys
 
-      if exact && (lk = keys.find { |kk| evl.key?(kk) || ev[kk].zero? })
-        lines = evl[lk].each_with_index.reject { |_, i| used_lines[lk].include?(i) }
-        hit = lines.find { |l, _| near.call(l, f["line"]) }
-        if hit
-          used_lines[lk] << hit[1]
-          next ["true", "HTML5 parser agrees on the rendered output", "#{lk.join(' ')} at line #{hit[0] + off}"]
-        elsif evl.key?(lk) && !evl[lk].empty?
+      line_keys = exact ? keys.select { |kk| evl.key?(kk) && !evl[kk].empty? } : []
+      unless line_keys.empty?
+        hit = nil
+        line_keys.each do |lk|
+          # an open element is reported by the engine where it fails to close (later)
+          later = lk[0].start_with?("open-at-")
+          h = evl[lk].each_with_index.find do |l, i|
+            next false if used_lines[lk].include?(i)
+
+            later ? (l + off - f["line"]).between?(-2 - drift, 200 + drift) : near.call(l, f["line"])
+          end
+          next unless h
+
+          used_lines[lk] << h[1]
+          hit = [lk, h[0]]
+          break
+        end
+        next ["true", "HTML5 parser agrees on the rendered output", "#{hit[0].join(' ')} at line #{hit[1] + off}"] if hit
+        # elements still open at the end have no line: counted below
+        unless keys.any? { |kk| kk[0] == "open-at-eof" && ev[kk] - used[kk] > 0 }
+          lk = line_keys.first
           next ["false", "no such engine error at this line (.html post)", "#{lk.join(' ')}: engine at #{evl[lk].first(3).map { |l| l + off }.join(',')}"]
         end
       end
