@@ -1,5 +1,6 @@
 #include "archive_lint/body_fingerprint.hpp"
 
+#include <algorithm>
 #include <array>
 #include <bit>
 
@@ -76,11 +77,13 @@ std::uint64_t loose_hash(std::string_view word) {
 
 class Shingler {
  public:
+  explicit Shingler(std::vector<std::uint64_t>* shingles = nullptr) : shingles_(shingles) {}
   void add(std::string_view raw, std::uint64_t loose) {
     ++tokens_;
     std::uint64_t h = kSeed;
     for (unsigned char c : raw) h = (h ^ c) * kFnvPrime;
     exact_ = mix(exact_ ^ h);
+    if (shingles_) collect_raw(mix(h));
     if (loose == 0) return;
     loose_ = mix(loose_ ^ loose);
     window_[loose_tokens_++ % window_.size()] = loose;
@@ -101,16 +104,27 @@ class Shingler {
   }
 
  private:
+  // Shingles of the words as written (links and numbers included), for
+  // shingle_similarity: what a reader would call the same text.
+  void collect_raw(std::uint64_t word) {
+    raw_window_[raw_tokens_++ % raw_window_.size()] = word;
+    if (raw_tokens_ < raw_window_.size()) return;
+    std::uint64_t s = 0;
+    for (std::size_t k = 0; k < raw_window_.size(); ++k) s = mix(s ^ raw_window_[(raw_tokens_ + k) % raw_window_.size()]);
+    shingles_->push_back(s);
+  }
+
+  std::vector<std::uint64_t>* shingles_;
+  std::array<std::uint64_t, 4> raw_window_{};
+  std::uint64_t raw_tokens_ = 0;
   std::array<std::uint64_t, 4> window_{};
   std::array<long long, 64> weights_{};
   std::uint64_t exact_ = kSeed, loose_ = kSeed;
   std::uint64_t tokens_ = 0, loose_tokens_ = 0;
 };
 
-}  // namespace
-
-BodyFingerprint fingerprint_body(std::string_view body) {
-  Shingler shingles;
+BodyFingerprint fingerprint(std::string_view body, std::vector<std::uint64_t>* collected) {
+  Shingler shingles(collected);
   std::size_t word_start = std::string_view::npos;
   auto end_word = [&](std::size_t at) {
     if (word_start == std::string_view::npos) return;
@@ -141,6 +155,29 @@ BodyFingerprint fingerprint_body(std::string_view body) {
   }
   end_word(body.size());
   return shingles.result();
+}
+
+}  // namespace
+
+BodyFingerprint fingerprint_body(std::string_view body) { return fingerprint(body, nullptr); }
+
+std::vector<std::uint64_t> body_shingles(std::string_view body) {
+  std::vector<std::uint64_t> out;
+  fingerprint(body, &out);
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+double shingle_similarity(const std::vector<std::uint64_t>& a, const std::vector<std::uint64_t>& b) {
+  if (a.empty() && b.empty()) return 1.0;
+  std::size_t shared = 0;
+  for (std::size_t i = 0, j = 0; i < a.size() && j < b.size();) {
+    if (a[i] == b[j]) ++shared, ++i, ++j;
+    else if (a[i] < b[j]) ++i;
+    else ++j;
+  }
+  return static_cast<double>(shared) / static_cast<double>(a.size() + b.size() - shared);
 }
 
 int simhash_distance(std::uint64_t a, std::uint64_t b) { return std::popcount(a ^ b); }

@@ -6,6 +6,7 @@
 
 #include "archive_lint/archive.hpp"
 #include "archive_lint/body_fingerprint.hpp"
+#include "archive_lint/document.hpp"
 #include "archive_lint/text.hpp"
 
 namespace al::checks {
@@ -95,6 +96,7 @@ bool on_site(const PostView& p) { return p.published && jekyll_post_name(p.rel);
 // What two posts share; `title_date` alone, with bodies that differ, is its own finding.
 struct Shared {
   bool source_url = false, info_code = false, title_date = false, body = false, near_body = false;
+  bool near_simhash = false;  // the same loose hash or a near simhash: a candidate until shingle_similarity confirms it
 };
 
 struct Options {
@@ -103,6 +105,11 @@ struct Options {
 };
 
 constexpr int kNearBits = 3;                 // simhash bits two nearly equal bodies may differ in
+// Jaccard similarity of the 4-word shingles from which two bodies are nearly
+// the same (Broder's resemblance): a fixed typo or a changed link, not two
+// posts made from one template.
+constexpr double kNearSimilarity = 0.95;
+constexpr std::size_t kMaxVerified = 10000;  // simhash candidates measured per run; past it they are dropped
 constexpr std::size_t kBucketCap = 256;      // posts kept per simhash band value: see docs/limits.md
 using Band = std::pair<int, std::uint16_t>;  // (which 16-bit quarter, its value)
 
@@ -164,11 +171,11 @@ class PairFinder {
     }
     if (!fingerprinted(other)) return;
     match(by_body_, other.body.exact, b, [](Shared& s, std::size_t) { s.body = true; });
-    match(by_loose_, other.body.loose, b, [](Shared& s, std::size_t) { s.near_body = true; });
+    match(by_loose_, other.body.loose, b, [](Shared& s, std::size_t) { s.near_simhash = true; });
     if (other.body.simhash == 0) return;
     for (int band = 0; band < 4; ++band) {
       match(by_band_, Band{band, band_value(other.body.simhash, band)}, b, [&](Shared& s, std::size_t a) {
-        if (simhash_distance(index_.posts[a].body.simhash, other.body.simhash) <= kNearBits) s.near_body = true;
+        if (simhash_distance(index_.posts[a].body.simhash, other.body.simhash) <= kNearBits) s.near_simhash = true;
       });
     }
   }
@@ -181,6 +188,37 @@ class PairFinder {
   std::map<std::pair<std::size_t, std::size_t>, Shared> found_;  // (reported, other)
 };
 
+// The shingles of the bodies that simhash pairs up, read again from their files
+// (the index keeps four numbers a post, not the text), each file once.
+class ShingleCache {
+ public:
+  explicit ShingleCache(const ArchiveIndex& index) : index_(index) {}
+  double similarity(std::size_t a, std::size_t b) {
+    if (verified_++ >= kMaxVerified) return 0.0;
+    const auto& sa = of(a);
+    const auto& sb = of(b);
+    return sa.empty() || sb.empty() ? 0.0 : shingle_similarity(sa, sb);
+  }
+
+ private:
+  const std::vector<std::uint64_t>& of(std::size_t post) {
+    auto [it, fresh] = cache_.try_emplace(post);
+    if (fresh) {
+      ParseOptions options;
+      options.html = false;
+      const Document doc = load_document(index_.filesystem_path(post), index_.display_path(post), options);
+      // A file changed since it was indexed: its shingles no longer match its fingerprint.
+      if (doc.readable && fingerprint_body(doc.body()).simhash == index_.posts[post].body.simhash)
+        it->second = body_shingles(doc.body());
+    }
+    return it->second;
+  }
+
+  const ArchiveIndex& index_;
+  std::unordered_map<std::size_t, std::vector<std::uint64_t>> cache_;
+  std::size_t verified_ = 0;
+};
+
 class DuplicatePost final : public ArchiveCheck {
  public:
   const CheckMeta& meta() const override {
@@ -188,8 +226,9 @@ class DuplicatePost final : public ArchiveCheck {
         .id = "archive/duplicate-post",
         .summary = "Two posts are the same article, or one has the other's title and date",
         .help = "Two files are duplicates when their bodies are the same (whitespace aside) or nearly the same "
-            "(the same letters and digits, when links, markup and letter case are set aside; or a 64-bit simhash "
-            "of four-word shingles within 3 bits; each CJK character counts as a word), for bodies of at least "
+            "(the same letters and digits when links, markup and letter case are set aside, or a 64-bit simhash "
+            "of four-word shingles within 3 bits; either confirmed by at least 0.95 of the four-word shingles of "
+            "the words as written being shared; each CJK character counts as a word), for bodies of at least "
             "`min_tokens` words. Posts Jekyll does not publish (`published: false`, or a file in `_posts` "
             "whose name has no date) are not compared. Two posts with the same title and the same date but "
             "different bodies get a message of their own: one of them has front matter copied from the "
@@ -223,9 +262,12 @@ class DuplicatePost final : public ArchiveCheck {
   }
   void check_archive(const ArchiveIndex& index, ArchiveEmitter& emit) const override {
     PairFinder finder(index, o_);
-    for (const auto& [pair, shared] : finder.pairs()) {
+    ShingleCache shingles(index);
+    for (auto& [pair, shared] : finder.pairs()) {
       const auto [a, b] = pair;
       if (translations(index, index.posts[a], index.posts[b])) continue;
+      if (shared.near_simhash && !shared.near_body && !shared.body)
+        shared.near_body = shingles.similarity(a, b) >= kNearSimilarity;
       report_pair(index, emit, a, b, shared);
     }
   }
