@@ -134,12 +134,6 @@ void write_output(const std::string& file, const std::string& content) {
   else write_output_file(file, content);
 }
 
-std::string relative_or_empty(const fs::path& path, const fs::path& base) {
-  const fs::path rel = fs::absolute(path).lexically_normal().lexically_relative(fs::absolute(base).lexically_normal());
-  if (rel.empty() || rel == "." || *rel.begin() == "..") return {};
-  return rel.generic_string();
-}
-
 int run_check(const CheckOptions& opt_in) {
   CheckOptions opt = opt_in;
   const std::vector<ReportSpec> reports = parse_reports(opt);
@@ -147,35 +141,21 @@ int run_check(const CheckOptions& opt_in) {
   const bool findings_replaced = std::any_of(reports.begin(), reports.end(), [](const auto& r) { return r.file.empty(); });
   if (opt.format.empty()) opt.format = "text";
   PipelineResult outcome = lint(opt.lint);
-  const Config& config = outcome.config;
-  std::vector<Diagnostic> diagnostics = std::move(outcome.result.diagnostics);
-  std::size_t baselined = 0;
-  if (!opt.baseline.empty()) {
-    try {
-      baselined = Baseline::load(opt.baseline).filter(diagnostics);
-    } catch (const std::runtime_error& e) {
-      throw UsageError(e.what());
-    }
+  ReportRequest request;
+  request.baseline = opt.baseline;
+  request.fail_level = *parse_severity(opt.fail_on);
+  request.quiet = opt.quiet;
+  request.automation_id = opt.sarif_category;
+  request.color = use_color(opt.color, !opt.output.empty() && opt.output != "-");
+  AssembledReport assembled;
+  try {
+    assembled = assemble_report(outcome, request);
+  } catch (const RunError& e) {
+    throw UsageError(e.what());
   }
-  const Severity fail_level = *parse_severity(opt.fail_on);
-
-  Report report;
-  report.stats = outcome.result.stats;
-  const fs::path config_root = fs::absolute(config.root).lexically_normal();
-  const auto repo = find_repository_root(config_root);
-  report.root = repo ? *repo : config_root;
-  report.repo_prefix = repo ? relative_or_empty(config_root, *repo) : std::string();
-  report.display_prefix = relative_or_empty(config_root, fs::current_path());
-  report.automation_id = opt.sarif_category;
-  for (const auto& c : outcome.checks) report.rules.push_back(&c.check->meta());
-  std::sort(report.rules.begin(), report.rules.end(), [](auto* a, auto* b) { return a->id < b->id; });
-  bool failed = false;
-  for (auto& d : diagnostics) {
-    failed |= d.severity >= fail_level;
-    if (opt.quiet && d.severity < fail_level) continue;
-    report.diagnostics.push_back(std::move(d));
-  }
-  report.color = use_color(opt.color, !opt.output.empty() && opt.output != "-");
+  const Report& report = assembled.report;
+  const bool failed = assembled.failed;
+  const std::size_t baselined = assembled.baselined;
 
   ReportOptions report_options;
   report_options.min_failures = opt.min_failures;

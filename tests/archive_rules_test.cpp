@@ -1,10 +1,12 @@
 // archive/duplicate-post and archive/singleton-category on blogs (the
 // `jekyll` preset): bodies, translations, copied front matter, and
-// category suggestions that are typos for the length of the name.
+// category suggestions that are typos for the length of the name; and the
+// report assembled from such a run (baseline, fail level, quiet).
 #include <catch2/catch.hpp>
 
 #include <fmt/format.h>
 
+#include "archive_lint/baseline.hpp"
 #include "archive_lint/body_fingerprint.hpp"
 #include "archive_lint/pipeline.hpp"
 #include "support.hpp"
@@ -187,4 +189,45 @@ TEST_CASE("singleton-category suggests only names a typo away for their length",
                                                       "    only_with_suggestion: false\n").result.diagnostics)
     all += d.rule_id == "archive/singleton-category";
   CHECK(all == lone.size());
+}
+
+TEST_CASE("assemble_report: the baseline, the fail level, quiet and the rules, from a run", "[report][pipeline]") {
+  const fs::path root = scratch_dir("assemble-report");
+  spit(root / "_posts" / "2020-01-01-a.md", post("A", "2020-01-01", body_of(1, 40)));
+  spit(root / "_posts" / "2020-01-02-b.md", post("B", "2020-01-02", body_of(1, 40)));
+  const std::string config = "extends: jekyll\n";
+  PipelineResult run = lint_site_offline(root, {root.string()}, config);
+  const std::size_t all = run.result.diagnostics.size();
+  REQUIRE(all >= 2);  // the two duplicates, errors
+  spit(root / "baseline.json", Baseline::from(run.result.diagnostics).serialise());
+
+  ReportRequest request;
+  request.working_directory = root;
+  AssembledReport plain = assemble_report(run, request);
+  CHECK(plain.failed);
+  CHECK(plain.report.diagnostics.size() == all);
+  CHECK(plain.report.display_prefix.empty());  // the config root is the working directory
+  CHECK(std::is_sorted(plain.report.rules.begin(), plain.report.rules.end(),
+                       [](auto* a, auto* b) { return a->id < b->id; }));
+
+  PipelineResult again = lint_site_offline(root, {root.string()}, config);
+  request.baseline = (root / "baseline.json").string();
+  const AssembledReport accepted = assemble_report(again, request);
+  CHECK(accepted.baselined == all);
+  CHECK(accepted.report.diagnostics.empty());
+  CHECK_FALSE(accepted.failed);
+
+  PipelineResult quiet_run = lint_site_offline(root, {root.string()}, config);
+  ReportRequest quiet;
+  quiet.quiet = true;
+  quiet.fail_level = Severity::error;
+  const AssembledReport kept = assemble_report(quiet_run, quiet);
+  CHECK(std::all_of(kept.report.diagnostics.begin(), kept.report.diagnostics.end(),
+                    [](const Diagnostic& d) { return d.severity >= Severity::error; }));
+
+  spit(root / "bad.json", "{");
+  PipelineResult bad = lint_site_offline(root, {root.string()}, config);
+  ReportRequest bad_request;
+  bad_request.baseline = (root / "bad.json").string();
+  CHECK_THROWS_AS(assemble_report(bad, bad_request), RunError);
 }

@@ -3,6 +3,7 @@
 // file set) -> per-document checks -> archive checks -> the link pass -> one
 // finalisation (order and fingerprints). The CLI parses flags into
 // PipelineOptions and calls run_pipeline; the tests call it too.
+#include <filesystem>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -11,6 +12,7 @@
 #include "archive_lint/archive.hpp"
 #include "archive_lint/check.hpp"
 #include "archive_lint/config.hpp"
+#include "archive_lint/formatter.hpp"
 #include "archive_lint/link_report.hpp"
 #include "archive_lint/links.hpp"
 #include "archive_lint/runner.hpp"
@@ -62,6 +64,26 @@ Site load_site(const PipelineOptions& options);
 // done by each stage while it holds the file's text.
 void finalise_findings(std::vector<Diagnostic>& findings);
 PipelineResult run_pipeline(const PipelineOptions& options);
+
+// The reporters' input, made from a finished run: the findings a baseline
+// accepts dropped, the paths' bases (the repository for SARIF, the working
+// directory for text and JSON), the enabled rules sorted by id, and whether
+// any finding is at or above fail_level. A baseline that cannot be read is a
+// RunError. Moves the run's findings out.
+struct ReportRequest {
+  std::string baseline;  // a baseline file, empty for none
+  Severity fail_level = Severity::error;
+  bool quiet = false;  // keep only the findings at or above fail_level
+  std::string automation_id;  // SARIF runAutomationDetails.id
+  bool color = false;
+  std::filesystem::path working_directory = std::filesystem::current_path();
+};
+struct AssembledReport {
+  Report report;
+  bool failed = false;        // a finding at or above fail_level, counted before `quiet`
+  std::size_t baselined = 0;  // findings the baseline accepted
+};
+AssembledReport assemble_report(PipelineResult& run, const ReportRequest& request);
 
 // "i/n" with 1 <= i <= n <= 100000, else RunError.
 std::pair<unsigned, unsigned> parse_shard(const std::string& text);
