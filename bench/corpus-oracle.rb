@@ -770,19 +770,9 @@ module CorpusOracle
       puts title
       puts "| rule | findings | true | false | unlabelled | precision |"
       puts "| --- | ---: | ---: | ---: | ---: | ---: |"
-      tot = [0, 0, 0, 0]
-      rs.group_by { |r| r["rule"] }.sort.each do |rule, g|
-        t = g.count { |r| r["label"] == "true" }
-        fl = g.count { |r| r["label"] == "false" }
-        u = g.size - t - fl
-        tot = [tot[0] + g.size, tot[1] + t, tot[2] + fl, tot[3] + u]
-        puts "| #{rule} | #{g.size} | #{t} | #{fl} | #{u} | #{prec(t, fl)} |"
-      end
-      puts "| **total** | #{tot[0]} | #{tot[1]} | #{tot[2]} | #{tot[3]} | #{prec(tot[1], tot[2])} |"
-      site = rs.reject { |r| r["rule"].start_with?("html/") }
-      st = site.count { |r| r["label"] == "true" }
-      sf = site.count { |r| r["label"] == "false" }
-      puts "| **total without html/\\*** | #{site.size} | #{st} | #{sf} | #{site.size - st - sf} | #{prec(st, sf)} |"
+      rs.group_by { |r| r["rule"] }.sort.each { |rule, g| puts "| #{rule} | #{counts(g)} |" }
+      puts "| **total** | #{counts(rs)} |"
+      puts "| **total without html/\\*** | #{counts(rs.reject { |r| r["rule"].start_with?("html/") })} |"
       puts
     end
     table.call(rows, "## All sites (#{infos.size} sites, #{infos.sum { |i| i['posts_read'].to_i }} posts read by Jekyll, " \
@@ -791,20 +781,13 @@ module CorpusOracle
     puts "| site | posts (Jekyll) | files checked | findings | true | false | unlabelled | precision |"
     puts "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
     infos.each do |i|
-      g = rows.select { |r| r["site"] == i["site"] }
-      t = g.count { |r| r["label"] == "true" }
-      fl = g.count { |r| r["label"] == "false" }
-      puts "| #{i['site']} | #{i['posts_read']} | #{i['files_checked']} | #{g.size} | #{t} | #{fl} | #{g.size - t - fl} | #{prec(t, fl)} |"
+      puts "| #{i['site']} | #{i['posts_read']} | #{i['files_checked']} | #{counts(rows.select { |r| r["site"] == i["site"] })} |"
     end
     puts
     puts "## Per site and rule"
     puts "| site | rule | findings | true | false | unlabelled | precision |"
     puts "| --- | --- | ---: | ---: | ---: | ---: | ---: |"
-    rows.group_by { |r| [r["site"], r["rule"]] }.sort.each do |(s, rule), g|
-      t = g.count { |r| r["label"] == "true" }
-      fl = g.count { |r| r["label"] == "false" }
-      puts "| #{s} | #{rule} | #{g.size} | #{t} | #{fl} | #{g.size - t - fl} | #{prec(t, fl)} |"
-    end
+    rows.group_by { |r| [r["site"], r["rule"]] }.sort.each { |(s, rule), g| puts "| #{s} | #{rule} | #{counts(g)} |" }
     puts
     puts "## False findings by reason (top classes per rule, with examples)"
     rows.select { |r| r["label"] == "false" }.group_by { |r| r["rule"] }.sort.each do |rule, g|
@@ -827,8 +810,12 @@ module CorpusOracle
     end
   end
 
-  def prec(t, f)
-    t + f > 0 ? format("%.3f", t.to_f / (t + f)) : "n/a"
+  # The table cells "findings | true | false | unlabelled | precision" of a group of labels.
+  def counts(group)
+    t = group.count { |r| r["label"] == "true" }
+    f = group.count { |r| r["label"] == "false" }
+    precision = t + f > 0 ? format("%.3f", t.to_f / (t + f)) : "n/a"
+    [group.size, t, f, group.size - t - f, precision].join(" | ")
   end
 end
 

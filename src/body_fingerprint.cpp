@@ -161,11 +161,11 @@ BodyFingerprint fingerprint(std::string_view body, std::vector<std::uint64_t>* c
 
 BodyFingerprint fingerprint_body(std::string_view body) { return fingerprint(body, nullptr); }
 
-std::vector<std::uint64_t> body_shingles(std::string_view body) {
-  std::vector<std::uint64_t> out;
-  fingerprint(body, &out);
-  std::sort(out.begin(), out.end());
-  out.erase(std::unique(out.begin(), out.end()), out.end());
+ShingledBody shingle_body(std::string_view body) {
+  ShingledBody out;
+  out.fingerprint = fingerprint(body, &out.shingles);
+  std::sort(out.shingles.begin(), out.shingles.end());
+  out.shingles.erase(std::unique(out.shingles.begin(), out.shingles.end()), out.shingles.end());
   return out;
 }
 

@@ -329,6 +329,8 @@ std::string output_ext_of(const JekyllSite& site, const std::string& permalink, 
 
 }  // namespace
 
+bool is_jekyll_post_name(std::string_view relative_path) { return post_name(relative_path).has_value(); }
+
 std::string jekyll_slugify(std::string_view text, bool pretty, bool cased) {
   std::string out;
   bool dash = false;

@@ -186,15 +186,20 @@ std::uint32_t be32(std::string_view b, std::size_t at) {
 
 // Jekyll's EntryFilter, for the directories it descends into: not `_x`, `.x`
 // or `#x`/`x~`, and not excluded (exact names or `*` globs, from the site root).
-bool skipped_directory(const JekyllSite& site, const std::string& name, const std::string& rel) {
-  if (std::find(site.include.begin(), site.include.end(), name) != site.include.end()) return false;
-  if (name.empty() || name[0] == '_' || name[0] == '.' || name[0] == '#' || name.back() == '~') return true;
+// The site's `exclude` (exact names or `*` globs, from the site root) covers rel.
+bool excluded_by_site(const JekyllSite& site, const std::string& rel) {
   for (const auto& pattern : site.exclude) {
     std::string p = pattern;
     while (!p.empty() && p.back() == '/') p.pop_back();
     if (p == rel || rel.rfind(p + "/", 0) == 0 || ::fnmatch(p.c_str(), rel.c_str(), 0) == 0) return true;
   }
   return false;
+}
+
+bool skipped_directory(const JekyllSite& site, const std::string& name, const std::string& rel) {
+  if (std::find(site.include.begin(), site.include.end(), name) != site.include.end()) return false;
+  if (name.empty() || name[0] == '_' || name[0] == '.' || name[0] == '#' || name.back() == '~') return true;
+  return excluded_by_site(site, rel);
 }
 
 void find_post_dirs(const JekyllSite& site, const fs::path& dir, const std::string& rel, int depth,
@@ -361,12 +366,7 @@ bool JekyllSite::renders_file(std::string_view rel, const fs::path& file) const 
   if (std::find(include.begin(), include.end(), name) == include.end() &&
       (name.empty() || name[0] == '_' || name[0] == '.' || name[0] == '#' || name.back() == '~'))
     return false;
-  for (const auto& pattern : exclude) {
-    std::string p = pattern;
-    while (!p.empty() && p.back() == '/') p.pop_back();
-    const std::string path(rel);
-    if (p == path || path.rfind(p + "/", 0) == 0 || ::fnmatch(p.c_str(), path.c_str(), 0) == 0) return false;
-  }
+  if (excluded_by_site(*this, std::string(rel))) return false;
   std::string_view parent = rel.substr(0, rel.size() - name.size());
   while (!parent.empty()) {
     if (parent.back() == '/') parent.remove_suffix(1);

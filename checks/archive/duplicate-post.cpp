@@ -7,6 +7,7 @@
 #include "archive_lint/archive.hpp"
 #include "archive_lint/body_fingerprint.hpp"
 #include "archive_lint/document.hpp"
+#include "archive_lint/permalink.hpp"
 #include "archive_lint/text.hpp"
 
 namespace al::checks {
@@ -74,24 +75,8 @@ bool translations(const ArchiveIndex& index, const PostView& a, const PostView& 
   return !la.empty() && !lb.empty() && la != lb;
 }
 
-// Jekyll's Document::DATE_FILENAME_MATCHER: `YYYY-MM-DD-title.ext` (2-4 digit
-// year, 1-2 digit month and day). Other files in `_posts` are not posts.
-bool jekyll_post_name(std::string_view rel) {
-  const auto slash = rel.rfind('/');
-  const std::string_view name = slash == std::string_view::npos ? rel : rel.substr(slash + 1);
-  std::size_t i = 0;
-  for (const auto& [least, most] : {std::pair{2, 4}, std::pair{1, 2}, std::pair{1, 2}}) {
-    int digits = 0;
-    while (i < name.size() && name[i] >= '0' && name[i] <= '9' && digits < most) ++i, ++digits;
-    if (digits < least || i >= name.size() || name[i] != '-') return false;
-    ++i;
-  }
-  const auto dot = name.rfind('.');
-  return dot != std::string_view::npos && dot >= i && dot + 1 < name.size();
-}
-
 // Posts Jekyll publishes: `published: false` and misnamed files are not on the site.
-bool on_site(const PostView& p) { return p.published && jekyll_post_name(p.rel); }
+bool on_site(const PostView& p) { return p.published && is_jekyll_post_name(p.rel); }
 
 // What two posts share; `title_date` alone, with bodies that differ, is its own finding.
 struct Shared {
@@ -208,8 +193,10 @@ class ShingleCache {
       options.html = false;
       const Document doc = load_document(index_.filesystem_path(post), index_.display_path(post), options);
       // A file changed since it was indexed: its shingles no longer match its fingerprint.
-      if (doc.readable && fingerprint_body(doc.body()).simhash == index_.posts[post].body.simhash)
-        it->second = body_shingles(doc.body());
+      if (doc.readable) {
+        ShingledBody read = shingle_body(doc.body());
+        if (read.fingerprint.simhash == index_.posts[post].body.simhash) it->second = std::move(read.shingles);
+      }
     }
     return it->second;
   }

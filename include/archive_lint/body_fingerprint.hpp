@@ -21,11 +21,15 @@ BodyFingerprint fingerprint_body(std::string_view body);
 // Bits in which two simhashes differ.
 int simhash_distance(std::uint64_t a, std::uint64_t b);
 
-// The body's distinct 4-word shingles of its words as written (links and
-// numbers included), sorted; and the Jaccard similarity of two such sets
-// (shared / all). The loose hash and the simhash find candidates; this
-// measures them.
-std::vector<std::uint64_t> body_shingles(std::string_view body);
+// The body's fingerprint and, in the same pass, its distinct 4-word shingles
+// of its words as written (links and numbers included), sorted; and the
+// Jaccard similarity of two such sets (shared / all). The loose hash and the
+// simhash find candidates; this measures them.
+struct ShingledBody {
+  BodyFingerprint fingerprint;
+  std::vector<std::uint64_t> shingles;
+};
+ShingledBody shingle_body(std::string_view body);
 double shingle_similarity(const std::vector<std::uint64_t>& a, const std::vector<std::uint64_t>& b);
 
 }  // namespace al

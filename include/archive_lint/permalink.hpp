@@ -37,6 +37,9 @@ std::vector<std::string> jekyll_front_matter_categories(const YAML::Node& catego
 
 // Jekyll's Utils.slugify in `default` (cased=false) or `pretty` (cased=true) mode.
 std::string jekyll_slugify(std::string_view text, bool pretty, bool cased);
+// Whether the file name matches Jekyll's Document::DATE_FILENAME_MATCHER
+// (`YYYY-MM-DD-title.ext`, a 2-4 digit year): only such files in `_posts` are posts.
+bool is_jekyll_post_name(std::string_view relative_path);
 // Jekyll::URL.escape_path: unchanged when only [a-zA-Z0-9./-], else percent-encoded like Addressable.
 std::string jekyll_escape_path(std::string_view text);
 
