@@ -361,6 +361,10 @@ bool JekyllSite::reads_directory(std::string_view rel) const {
   return !skipped_directory(*this, std::string(name), std::string(rel)) && rel != "_site";
 }
 
+std::vector<std::string> default_markdown_ext() {
+  return {std::begin(kMarkdownExtensions), std::end(kMarkdownExtensions)};
+}
+
 bool JekyllSite::renders_file(std::string_view rel, const fs::path& file) const {
   const std::string_view name = last_component(rel);
   if (std::find(include.begin(), include.end(), name) == include.end() &&

@@ -38,6 +38,9 @@ struct LiquidOptions {
   bool strict_variables = false;
 };
 
+// Jekyll's default `markdown_ext`, from the one list of post extensions (config.hpp).
+std::vector<std::string> default_markdown_ext();
+
 struct JekyllSite {
   std::filesystem::path root;         // absolute; empty when the paths are in no Jekyll site
   std::filesystem::path config_file;  // the `_config.yml` read, empty when none
@@ -50,7 +53,7 @@ struct JekyllSite {
   std::vector<std::string> collections;  // labels, `posts` included
   std::vector<FrontMatterDefault> defaults;
   std::vector<std::string> exclude, include;
-  std::vector<std::string> markdown_ext = {"markdown", "mkdown", "mkdn", "mkd", "md"};
+  std::vector<std::string> markdown_ext = default_markdown_ext();  // config.hpp's kMarkdownExtensions
   std::string markdown = "kramdown";
   YAML::Node kramdown = YAML::Node(YAML::NodeType::Map);
   LiquidOptions liquid;
