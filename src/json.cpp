@@ -7,16 +7,6 @@
 
 namespace al {
 
-namespace {
-// Length of the well-formed UTF-8 sequence starting at text[i], or 0 if it is not one.
-std::size_t utf8_sequence_length(std::string_view text, std::size_t i) {
-  const auto c = static_cast<unsigned char>(text[i]);
-  const std::size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
-  if (i + len > text.size()) return 0;
-  return find_invalid_utf8(text.substr(i, len)) ? 0 : len;
-}
-}  // namespace
-
 std::string json_escape(std::string_view text) {
   std::string out;
   out.reserve(text.size() + 2);

@@ -125,8 +125,10 @@ std::string read_field(std::string_view key, const JsonValue& field, CacheEntry&
   };
   auto text = [&](std::string& out, std::size_t cap) -> std::string {
     if (!field.is_string()) return fmt::format("has \"{}\" that is not a string", key);
-    if (field.as_string().size() > cap) return fmt::format("has \"{}\" longer than {} bytes", key, cap);
-    out = field.as_string();
+    // Capped as it will be written, so that it reads back the same.
+    std::string value = with_replacement_characters(field.as_string());
+    if (value.size() > cap) return fmt::format("has \"{}\" longer than {} bytes", key, cap);
+    out = std::move(value);
     return {};
   };
   if (key == "outcome")
@@ -278,7 +280,8 @@ std::optional<CacheContents> LinkCache::parse(std::string_view text, std::string
   // Entry by entry, as they are parsed: a tree of a large cache took 8 times
   // the file's size in memory.
   std::set<std::string> duplicated;
-  auto on_entry = [&](std::string url, JsonValue v) {
+  auto on_entry = [&](std::string written_url, JsonValue v) {
+    const std::string url = with_replacement_characters(written_url);
     CacheEntry e;
     std::string problem = url.empty() || url.size() > kMaxCachedUrlBytes
                               ? fmt::format("has a URL that is empty or longer than {} bytes", kMaxCachedUrlBytes)
