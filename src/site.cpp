@@ -184,8 +184,6 @@ std::uint32_t be32(std::string_view b, std::size_t at) {
          (std::uint32_t(std::uint8_t(b[at + 2])) << 8) | std::uint32_t(std::uint8_t(b[at + 3]));
 }
 
-// Jekyll's EntryFilter, for the directories it descends into: not `_x`, `.x`
-// or `#x`/`x~`, and not excluded (exact names or `*` globs, from the site root).
 // The site's `exclude` (exact names or `*` globs, from the site root) covers rel.
 bool excluded_by_site(const JekyllSite& site, const std::string& rel) {
   for (const auto& pattern : site.exclude) {
@@ -196,10 +194,21 @@ bool excluded_by_site(const JekyllSite& site, const std::string& rel) {
   return false;
 }
 
+// The site's `include` names it: EntryFilter then keeps a special name.
+bool included_by_site(const JekyllSite& site, std::string_view name) {
+  return std::find(site.include.begin(), site.include.end(), name) != site.include.end();
+}
+
+// EntryFilter's special names: `_x`, `.x`, `#x` and `x~`.
+bool special_name(std::string_view name) {
+  return name.empty() || name[0] == '_' || name[0] == '.' || name[0] == '#' || name.back() == '~';
+}
+
+// Jekyll's EntryFilter, for the directories it descends into: a directory
+// `include` names is read; else not a special name, and not excluded.
 bool skipped_directory(const JekyllSite& site, const std::string& name, const std::string& rel) {
-  if (std::find(site.include.begin(), site.include.end(), name) != site.include.end()) return false;
-  if (name.empty() || name[0] == '_' || name[0] == '.' || name[0] == '#' || name.back() == '~') return true;
-  return excluded_by_site(site, rel);
+  if (included_by_site(site, name)) return false;
+  return special_name(name) || excluded_by_site(site, rel);
 }
 
 void find_post_dirs(const JekyllSite& site, const fs::path& dir, const std::string& rel, int depth,
@@ -367,10 +376,7 @@ std::vector<std::string> default_markdown_ext() {
 
 bool JekyllSite::renders_file(std::string_view rel, const fs::path& file) const {
   const std::string_view name = last_component(rel);
-  if (std::find(include.begin(), include.end(), name) == include.end() &&
-      (name.empty() || name[0] == '_' || name[0] == '.' || name[0] == '#' || name.back() == '~'))
-    return false;
-  if (excluded_by_site(*this, std::string(rel))) return false;
+  if ((!included_by_site(*this, name) && special_name(name)) || excluded_by_site(*this, std::string(rel))) return false;
   std::string_view parent = rel.substr(0, rel.size() - name.size());
   while (!parent.empty()) {
     if (parent.back() == '/') parent.remove_suffix(1);

@@ -128,8 +128,8 @@ std::size_t utf8_sequence_length(std::string_view text, std::size_t i) {
   return find_invalid_utf8(text.substr(i, len)) ? 0 : len;
 }
 
-std::string with_replacement_characters(std::string_view text) {
-  if (!find_invalid_utf8(text)) return std::string(text);
+std::string with_replacement_characters(std::string text) {
+  if (!find_invalid_utf8(text)) return text;
   std::string out;
   out.reserve(text.size() + 16);
   for (std::size_t i = 0; i < text.size();) {
@@ -138,7 +138,7 @@ std::string with_replacement_characters(std::string_view text) {
       out += "\xEF\xBF\xBD";
       ++i;
     } else {
-      out.append(text.substr(i, len));
+      out.append(text, i, len);
       i += len;
     }
   }

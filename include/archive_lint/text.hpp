@@ -63,7 +63,7 @@ std::size_t utf8_sequence_length(std::string_view text, std::size_t i);
 // The text as JSON output writes it (json_escape): each byte that starts no
 // well-formed sequence becomes U+FFFD. A reader that caps a field's length
 // caps this, so what it keeps is what it will write.
-std::string with_replacement_characters(std::string_view text);
+std::string with_replacement_characters(std::string text);  // unchanged (moved) when valid
 
 std::string_view trim(std::string_view text);
 bool starts_with_ci(std::string_view text, std::string_view prefix);

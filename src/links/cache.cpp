@@ -281,7 +281,7 @@ std::optional<CacheContents> LinkCache::parse(std::string_view text, std::string
   // the file's size in memory.
   std::set<std::string> duplicated;
   auto on_entry = [&](std::string written_url, JsonValue v) {
-    const std::string url = with_replacement_characters(written_url);
+    const std::string url = with_replacement_characters(std::move(written_url));
     CacheEntry e;
     std::string problem = url.empty() || url.size() > kMaxCachedUrlBytes
                               ? fmt::format("has a URL that is empty or longer than {} bytes", kMaxCachedUrlBytes)
