@@ -1,5 +1,6 @@
 // The archive index and the archive-check stage (see archive.hpp).
 #include "archive_lint/archive.hpp"
+#include "archive_lint/attribution_links.hpp"
 #include "archive_lint/permalink.hpp"
 #include "archive_lint/line_hash.hpp"
 
@@ -366,11 +367,9 @@ PostRecord make_post_record(const Document& doc, const fs::path& filesystem_path
   }
   if (r.slug.empty()) r.slug = file_slug(doc.file_name());
   r.body = fingerprint_body(doc.body());
-  for (const auto& link : doc.links) {
-    if (link.role != LinkRole::source) continue;
-    r.source_url = link.url;
-    r.source_line = doc.lines.line_of(link.begin);
-    break;
+  if (const Link* source = source_link(doc)) {
+    r.source_url = source->url;
+    r.source_line = doc.lines.line_of(source->begin);
   }
   r.info_code = query_info_code(r.source_url);
   if (r.info_code.empty()) {

@@ -299,7 +299,6 @@ void collect_suppressions(Document& doc) {
 
 }  // namespace
 
-void parse_body_html(Document& doc);   // links.cpp
 void extract_links(Document& doc);     // links.cpp
 
 Document parse_document(std::string path, std::string bytes, const ParseOptions& options) {
@@ -357,7 +356,6 @@ Document parse_document(std::string path, std::string bytes, const ParseOptions&
   doc.markdown = doc.is_markdown() ? segment_markdown(doc.bytes, doc.body_offset)
                                    : segment_html(doc.bytes, doc.body_offset);
   if (options.html) doc.html_analysis = analyse_html(doc.markdown.html_view, doc.body_offset);
-  if (options.gumbo_tree) parse_body_html(doc);
   extract_links(doc);
   return doc;
 }

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "archive_lint/attribution_links.hpp"
 #include "archive_lint/jekyll_date.hpp"
 #include "archive_lint/json.hpp"
 #include "archive_lint/liquid.hpp"
@@ -193,8 +194,12 @@ PostInspection inspect_document(const Document& doc, const JekyllSite* site, con
   post.body_line = doc.body_line();
   if (!doc.readable) return post;
   post.spans = body_spans(doc);
-  for (const auto& l : doc.links) {
-    InspectedSpan s = span(doc, "link " + std::string(to_string(l.role)), l.begin, l.end);
+  const std::vector<AttributionRole> roles = attribution_roles(doc);
+  for (std::size_t i = 0; i < doc.links.size(); ++i) {
+    const Link& l = doc.links[i];
+    // The attribution role where the link has one (source, back), else the link's own.
+    const std::string_view role = roles[i] == AttributionRole::none ? to_string(l.role) : to_string(roles[i]);
+    InspectedSpan s = span(doc, "link " + std::string(role), l.begin, l.end);
     s.text = one_line_excerpt(l.url, 200);
     post.links.push_back(std::move(s));
   }

@@ -1,7 +1,6 @@
-// Link extraction: HTML attributes from gumbo's tree, Markdown links from the
-// segmentation. Pure; the network engine only ever sees Document::links.
-#include <gumbo.h>
-
+// Link extraction: HTML attributes from the HTML analysis's start tags,
+// Markdown links from the segmentation. Pure; the network engine only ever
+// sees Document::links.
 #include <algorithm>
 #include <cctype>
 #include <cstring>
@@ -15,17 +14,11 @@ namespace al {
 
 std::string_view to_string(LinkRole role) {
   switch (role) {
-    case LinkRole::source: return "source";
-    case LinkRole::back: return "back";
     case LinkRole::image: return "image";
     case LinkRole::in_text: return "in-text";
     case LinkRole::resource: return "resource";
   }
   return "in-text";
-}
-
-void GumboDeleter::operator()(GumboInternalOutput* output) const {
-  if (output) gumbo_destroy_output(&kGumboDefaultOptions, output);
 }
 
 namespace {
@@ -66,6 +59,8 @@ void add_html_link(Document& doc, const HtmlStartTag& tag, const HtmlAttribute& 
     link.url = std::move(url);
     link.begin = b;
     link.end = e;
+    link.syntax_begin = tag.begin;
+    link.syntax_end = tag.end;
     link.role = spec.role;
     link.origin = LinkOrigin::html_attribute;
     link.element = std::string(spec.element);
@@ -111,26 +106,6 @@ void html_links(Document& doc) {
   }
 }
 
-// Whether the line holds only Markdown links and separators. links are all
-// the Markdown links, sorted by begin: those on the line are one range of them.
-bool is_navigation_line(std::string_view line, const std::vector<MarkdownLink>& links, std::size_t line_begin) {
-  // Blank out the links on this line; what remains must be separators.
-  std::string rest(line);
-  const auto first = std::lower_bound(links.begin(), links.end(), line_begin,
-                                      [](const MarkdownLink& l, std::size_t v) { return l.begin < v; });
-  std::size_t blanked = 0;  // rest[0, blanked) holds no link left to blank: nested links are blanked once
-  for (auto l = first; l != links.end() && l->begin <= line_begin + line.size(); ++l) {
-    if (l->end > line_begin + line.size()) continue;
-    for (std::size_t k = std::max(blanked, l->begin - line_begin); k < l->end - line_begin; ++k) rest[k] = ' ';
-    blanked = std::max(blanked, l->end - line_begin);
-  }
-  static constexpr std::string_view kSeparators[] = {"｜", "|", "·", "•", "/", "、", "，", ","};
-  for (auto sep : kSeparators) {
-    for (auto pos = rest.find(sep); pos != std::string::npos; pos = rest.find(sep, pos)) rest.replace(pos, sep.size(), sep.size(), ' ');
-  }
-  return trim(rest).empty();
-}
-
 }  // namespace
 
 static std::string markdown_destination(std::string_view raw) {
@@ -151,10 +126,6 @@ void extract_links(Document& doc) {
   for (const auto& m : doc.markdown.links) {
     if (m.kind == MarkdownLinkKind::reference_use) used.insert(m.label);
   }
-  // Whether the line of the last link asked about is a navigation line: the
-  // links come in file order, so a line of many links is judged once.
-  std::uint32_t judged_line = 0;
-  bool judged_navigation = false;
   for (const auto& m : doc.markdown.links) {
     Link link;
     // CommonMark: backslash escapes and character references count in link
@@ -162,14 +133,12 @@ void extract_links(Document& doc) {
     link.url = m.kind == MarkdownLinkKind::autolink ? m.destination : markdown_destination(m.destination);
     link.begin = m.dest_begin;
     link.end = m.dest_end;
+    link.syntax_begin = m.begin;
+    link.syntax_end = m.end;
     link.text = m.text;
-    const auto line = doc.lines.line_of(m.begin);
-    const auto text = doc.line_text(line);
-    const std::size_t line_begin = doc.lines.line_start(line);
     switch (m.kind) {
       case MarkdownLinkKind::autolink:
         link.origin = LinkOrigin::autolink;
-        link.role = trim(text).size() == m.end - m.begin ? LinkRole::source : LinkRole::in_text;
         if (m.destination.rfind("mailto:", 0) == 0 || m.destination.find(':') == std::string::npos) continue;
         break;
       case MarkdownLinkKind::inline_image:
@@ -181,12 +150,6 @@ void extract_links(Document& doc) {
       case MarkdownLinkKind::reference_definition: {
         if (m.kind == MarkdownLinkKind::reference_definition && used.count(m.label)) continue;
         link.origin = m.kind == MarkdownLinkKind::inline_link ? LinkOrigin::markdown_inline : LinkOrigin::markdown_reference;
-        const bool internal = m.destination.rfind("/", 0) == 0;  // `//host/...` or `/path`
-        if (internal && judged_line != line) {
-          judged_line = line;
-          judged_navigation = is_navigation_line(text, doc.markdown.links, line_begin);
-        }
-        link.role = internal && judged_navigation ? LinkRole::back : LinkRole::in_text;
         break;
       }
     }
@@ -207,16 +170,6 @@ void extract_links(Document& doc) {
     doc.links_omitted += doc.links.size() - kMaxLinks;
     doc.links.resize(kMaxLinks);
   }
-}
-
-void parse_body_html(Document& doc) {
-  GumboOptions options = kGumboDefaultOptions;
-  options.tab_stop = 1;
-  options.fragment_context = GUMBO_TAG_BODY;
-  options.fragment_namespace = GUMBO_NAMESPACE_HTML;
-  const std::string& view = doc.markdown.html_view;
-  GumboOutput* output = gumbo_parse_with_options(&options, view.data(), view.size());
-  doc.html = std::shared_ptr<GumboInternalOutput>(output, GumboDeleter{});
 }
 
 }  // namespace al

@@ -20,6 +20,7 @@
 #include "../checks/attribution/analysis.hpp"
 #include "archive_lint/archive.hpp"
 #include "archive_lint/attribution.hpp"
+#include "archive_lint/attribution_links.hpp"
 #include "archive_lint/config.hpp"
 #include "archive_lint/io.hpp"
 #include "archive_lint/pipeline.hpp"
@@ -392,4 +393,28 @@ TEST_CASE("attribution: the literal prefix that speeds up marker search is conse
   CHECK(al::regex_literal_prefix("^x").empty());
   CHECK(al::regex_literal_prefix("\\(x\\)").empty());
   CHECK(al::regex_literal_prefix("(x)").empty());
+}
+
+TEST_CASE("attribution roles: an autolink alone on its line is the source, internal links on a navigation line are back links",
+          "[attribution][links]") {
+  const std::string text =
+      "---\ntitle: x\n---\n"
+      "正文 <https://example.com/in-text> 见上。\n"             // autolink in prose: none
+      "<https://example.com/a?infoCode=NW1>\n"                   // alone on its line: source
+      "[返回](//h.example/category/a.html)｜[返回首页](/)\n"     // internal, navigation line: back, back
+      "see [the index](/index.html) for more\n"                  // internal, in prose: none
+      "[外链](https://other.example/)｜[返回](/b.html)\n"        // external: none; internal: back
+      "<p><a href=\"/c.html\">c</a></p>\n";                       // HTML: none
+  const Document doc = parse_document("_posts/2022-01-01-x.md", text);
+  REQUIRE(doc.links.size() == 8);
+  const std::vector<AttributionRole> roles = attribution_roles(doc);
+  const std::vector<AttributionRole> expected = {
+      AttributionRole::none, AttributionRole::source, AttributionRole::back, AttributionRole::back,
+      AttributionRole::none, AttributionRole::none,   AttributionRole::back, AttributionRole::none};
+  CHECK(roles == expected);
+  const Link* source = source_link(doc);
+  REQUIRE(source != nullptr);
+  CHECK(source->url == "https://example.com/a?infoCode=NW1");
+  CHECK(source_link(parse_document("_posts/2022-01-01-y.md", "---\ntitle: y\n---\ntext <https://example.com/>\n")) ==
+        nullptr);
 }

@@ -267,10 +267,6 @@ TEST_CASE("link extraction from HTML keeps its fields", "[html][links]") {
   CHECK(doc.links[4].url == "//cdn/x.js");
   CHECK(doc.links[4].role == LinkRole::resource);
   CHECK(text.substr(doc.links[4].begin, doc.links[4].end - doc.links[4].begin) == "//cdn/x.js");
-  CHECK_FALSE(doc.html);  // gumbo's tree is only built on request
-  ParseOptions with_tree;
-  with_tree.gumbo_tree = true;
-  CHECK(parse_document("_posts/2022-01-20-x.md", text, with_tree).html);
 }
 
 TEST_CASE("decode_html_text", "[html]") {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "archive_lint/attribution_links.hpp"
 #include "archive_lint/config.hpp"
 #include "archive_lint/text.hpp"
 
@@ -196,12 +197,14 @@ Facts analyze(const Document& doc, const AttributionRules& rules) {
     if (facts.markers.empty() && !rules.marker->element_tag.empty())
       facts.stray = search_marker(doc, *rules.marker, doc.body_offset, doc.bytes.size());
   }
-  for (const auto& link : doc.links) {
-    if (link.role == LinkRole::source) facts.has_source_link = true;
+  const std::vector<AttributionRole> roles = attribution_roles(doc);
+  for (std::size_t i = 0; i < doc.links.size(); ++i) {
+    const Link& link = doc.links[i];
+    if (roles[i] == AttributionRole::source) facts.has_source_link = true;
     // Back links: the `back` role, or a Markdown link whose text has the
-    // back-link form (absolute https: back links are not `back` to the extractor).
+    // back-link form (absolute https: back links are not `back` by position).
     const bool markdown_link = link.origin == LinkOrigin::markdown_inline || link.origin == LinkOrigin::markdown_reference;
-    if (!rules.backlink_text || !(link.role == LinkRole::back || markdown_link)) continue;
+    if (!rules.backlink_text || !(roles[i] == AttributionRole::back || markdown_link)) continue;
     const std::string text(trim(link.text));
     std::map<std::string, std::string> values;
     if (!rules.backlink_text->match(text, &values)) continue;

@@ -16,8 +16,6 @@
 #include "archive_lint/markdown.hpp"
 #include "archive_lint/text.hpp"
 
-struct GumboInternalOutput;
-
 namespace al {
 
 // Start offsets of every line; understands LF, CRLF and lone CR. Four bytes
@@ -91,9 +89,9 @@ struct Suppressions {
 
 bool rule_pattern_matches(std::string_view pattern, std::string_view rule_id);
 
+// What kind of link the page has; the attribution roles (source and back
+// links) are the attribution family's (attribution_links.hpp).
 enum class LinkRole : std::uint8_t {
-  source,    // an autolink alone on its line: the article the post reposts
-  back,      // a site-internal Markdown link in a line of navigation links
   image,     // img, source, video poster, Markdown images
   in_text,   // any other link the reader can follow
   resource,  // script, link, iframe, video, audio: loaded by the page
@@ -106,15 +104,15 @@ struct Link {
   std::string url;          // as written (entities decoded for HTML attributes)
   std::size_t begin = 0;    // file offsets of the URL text
   std::size_t end = 0;
+  // File offsets of the whole link as written: the tag, `[text](url)`, the
+  // use `[text][label]`, `<url>`.
+  std::size_t syntax_begin = 0;
+  std::size_t syntax_end = 0;
   LinkRole role = LinkRole::in_text;
   LinkOrigin origin = LinkOrigin::html_attribute;
   std::string element;      // HTML element and attribute, for HTML links
   std::string attribute;
   std::string text;         // link text, alt text or empty
-};
-
-struct GumboDeleter {
-  void operator()(GumboInternalOutput* output) const;
 };
 
 struct Document {
@@ -131,10 +129,6 @@ struct Document {
   Suppressions suppressions;
   Segmentation markdown;                  // Markdown spans and the HTML view of the body
   HtmlAnalysis html_analysis;              // tokenizer + open-element pass over markdown.html_view
-  // gumbo's parse of markdown.html_view (fragment in <body>, tab_stop 1); only
-  // built when ParseOptions::gumbo_tree is set: gumbo is far slower than the
-  // rest of the pipeline and no offline check needs its tree.
-  std::shared_ptr<GumboInternalOutput> html;
   std::vector<Link> links;                // every link, in file order (the first kMaxLinks)
   std::size_t links_omitted = 0;          // links past kMaxLinks, not kept (links/malformed says so)
   std::size_t first_omitted_link = 0;     // file offset of the first of them
@@ -178,8 +172,7 @@ struct Document {
 };
 
 struct ParseOptions {
-  bool html = true;         // analyse the body's HTML and extract HTML links
-  bool gumbo_tree = false;  // also build Document::html with gumbo
+  bool html = true;  // analyse the body's HTML and extract HTML links
 };
 
 // At most this many links of a post are kept in Document::links, checked

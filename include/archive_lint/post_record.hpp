@@ -24,7 +24,7 @@ struct PostRecord {
   std::string title;
   std::string date;                // front-matter `date` as written (empty: none)
   std::vector<std::string> categories;  // `categories` (or `category`), split like Jekyll
-  std::string source_url;          // the first link with role `source`
+  std::string source_url;          // the source link (source_link in attribution_links.hpp)
   std::string info_code;           // `infoCode=` of the source URL, else the file slug if it looks like one
   std::string slug;                // front-matter `slug`, else the file name's slug
   std::string permalink;           // front-matter `permalink`
