@@ -95,8 +95,10 @@ fs::path common_directory(const std::vector<std::string>& paths, const fs::path&
 std::vector<ActiveCheck> enabled_checks(const PipelineOptions& opt, const Config& config) {
   std::vector<ActiveCheck> checks = instantiate_checks(config);
   if (opt.links_only) {
+    // `archive-lint links` selects the links family (document-stage
+    // links/malformed included), as `select: ['links/*']` would.
     std::erase_if(checks, [](const ActiveCheck& c) {
-      return c.check->meta().family() != "links" && c.check->meta().id != kCheckFailedRule;
+      return !rule_pattern_matches("links/*", c.check->meta().id) && c.check->meta().id != kCheckFailedRule;
     });
   }
   return checks;

@@ -34,8 +34,8 @@ AssembledReport assemble_report(PipelineResult& run, const ReportRequest& reques
   report.stats = run.result.stats;
   // SARIF URIs are relative to the repository, text and JSON paths to the working directory.
   const fs::path config_root = fs::absolute(run.config.root).lexically_normal();
-  const auto repo = find_repository_root(config_root);
-  report.root = repo ? *repo : config_root;
+  const auto repo = request.root ? std::nullopt : find_repository_root(config_root);
+  report.root = request.root ? *request.root : repo ? *repo : config_root;
   report.repo_prefix = repo ? relative_or_empty(config_root, *repo) : std::string();
   report.display_prefix = relative_or_empty(config_root, request.working_directory);
   report.automation_id = request.automation_id;

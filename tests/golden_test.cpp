@@ -1,12 +1,13 @@
-// Golden-file tests of the reporters: tests/golden/archive/ is checked with the
-// news-archive preset and rendered as text, SARIF and JSON; the output must equal
+// Golden-file tests of the reporters: a copy of tests/golden/archive/ goes
+// through run_pipeline (offline, the news-archive preset) and assemble_report,
+// as `archive-lint check` does, and is rendered as text, SARIF and JSON; the output must equal
 // tests/golden/expected.{txt,sarif,json} byte for byte.
 //
 // To regenerate the goldens after an intended output change, run
 //     ARCHIVE_LINT_UPDATE_GOLDEN=1 build/dev/archive-lint-tests "[golden]"
 // and review the diff (`git diff tests/golden`) before committing it.
 //
-// Stability: the Report's root is the fixed path /golden-root (so SARIF's
+// Stability: the Report's root is pinned to /golden-root (ReportRequest::root) (so SARIF's
 // originalUriBaseIds is file:///golden-root/), the tool version and release are
 // replaced by <version>, and files are checked on one thread (the output is sorted anyway).
 #include <catch2/catch.hpp>
@@ -26,25 +27,25 @@ namespace {
 
 fs::path golden_dir() { return source_dir() / "tests" / "golden"; }
 
-al::Report golden_report() {
-  const fs::path archive = golden_dir() / "archive";
-  const al::Config config = al::parse_config("extends: news-archive\n", archive / ".archive-lint.yml");
-  const auto checks = al::instantiate_checks(config);
-  std::vector<std::string> missing;
-  const auto files = al::collect_files({archive.string()}, config, missing);
-  REQUIRE(missing.empty());
-  REQUIRE(files.size() == 7);
-  al::RunResult result = al::run_checks(files, checks, 1);
-  al::finalise_findings(result.diagnostics);
+// The report's rules point into the run's check instances, so it keeps them.
+struct GoldenRun {
+  al::PipelineResult run;
   al::Report report;
-  report.diagnostics = std::move(result.diagnostics);
-  report.stats = result.stats;
+};
+
+// The whole pipeline (site, documents, archive, one finalisation) on a copy
+// of the archive, offline, then the report assembled as the CLI does.
+GoldenRun golden_run() {
+  const TempDir site;
+  fs::copy(golden_dir() / "archive", site.path(), fs::copy_options::recursive);
+  al::PipelineResult run = lint_site_offline(site.path(), {site.path().string()}, "extends: news-archive\n", 1);
+  REQUIRE(run.result.stats.files == 7);
+  al::ReportRequest request;
+  request.root = "/golden-root";
+  request.working_directory = site.path();
+  al::Report report = al::assemble_report(run, request).report;
   report.stats.seconds = 0;
-  report.root = "/golden-root";
-  report.color = false;
-  // The registry's metadata outlives the check instances destroyed here.
-  for (const auto& c : checks) report.rules.push_back(&al::find_check(c.check->meta().id)->meta);
-  return report;
+  return {std::move(run), std::move(report)};
 }
 
 std::string render(const al::Formatter& formatter, const al::Report& report) {
@@ -85,7 +86,8 @@ void compare_with_golden(const std::string& actual, const std::string& name) {
 }  // namespace
 
 TEST_CASE("golden: text output", "[golden]") {
-  const al::Report report = golden_report();
+  const GoldenRun golden = golden_run();
+  const al::Report& report = golden.report;
   // The archive is built to trip a known set of rules; guard the fixture itself.
   std::set<std::string> rules;
   for (const auto& d : report.diagnostics) rules.insert(d.rule_id);
@@ -99,7 +101,8 @@ TEST_CASE("golden: text output", "[golden]") {
 }
 
 TEST_CASE("golden: SARIF output", "[golden]") {
-  const al::Report report = golden_report();
+  const GoldenRun golden = golden_run();
+  const al::Report& report = golden.report;
   const std::string sarif = render(*al::make_sarif_formatter(), report);
   compare_with_golden(sarif, "expected.sarif");
 
@@ -137,7 +140,8 @@ TEST_CASE("golden: SARIF output", "[golden]") {
 }
 
 TEST_CASE("golden: JSON output", "[golden]") {
-  const al::Report report = golden_report();
+  const GoldenRun golden = golden_run();
+  const al::Report& report = golden.report;
   const std::string json = render(*al::make_json_formatter(), report);
   compare_with_golden(json, "expected.json");
   const YAML::Node root = YAML::Load(json);

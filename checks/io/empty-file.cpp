@@ -16,7 +16,6 @@ class EmptyFile final : public Check {
     return m;
   }
   void check(const Document& doc, Emitter& emit) const override {
-    if (!doc.readable) return;  // io/unreadable reports it; nothing was read, so nothing is "empty"
     std::string_view text = doc.text();
     if (doc.has_bom) text.remove_prefix(3);
     if (trim(text).empty()) emit.report(0, 0, doc.bytes.empty() ? "file is empty" : "file holds only white space");

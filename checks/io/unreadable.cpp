@@ -7,12 +7,17 @@ class Unreadable final : public Check {
  public:
   const CheckMeta& meta() const override {
     static const CheckMeta m{
-        "io/unreadable",
-        "The file could not be read",
-        "archive-lint could not open or read the file (permissions, a dangling symlink, a directory "
-        "where a file was expected, an I/O error). No other check runs on it. The message carries the "
-        "operating system's reason.",
-        Severity::error, {}};
+        .id = "io/unreadable",
+        .summary = "The file could not be read",
+        .help = "archive-lint could not open or read the file (permissions, a dangling symlink, a directory "
+                "where a file was expected, an I/O error). No other check runs on it. The message carries the "
+                "operating system's reason.",
+        .default_severity = Severity::error,
+        .options = {},
+        .enabled_by_default = true,
+        .fixable = false,
+        .stage = Stage::document,
+        .checks_unreadable = true};
     return m;
   }
   void check(const Document& doc, Emitter& emit) const override {

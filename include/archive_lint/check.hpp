@@ -40,6 +40,9 @@ struct CheckMeta {
   // fixtures), or the runner when another check fails (check() is a no-op; no
   // shipped input triggers it, so tests inject a failing check).
   Stage stage = Stage::document;
+  // check() also runs on a Document that could not be read (io/unreadable
+  // reports that); every other check skips such a document.
+  bool checks_unreadable = false;
 
   std::string_view family() const { return std::string_view(id).substr(0, id.find('/')); }
 };

@@ -4,6 +4,7 @@
 // finalisation (order and fingerprints). The CLI parses flags into
 // PipelineOptions and calls run_pipeline; the tests call it too.
 #include <filesystem>
+#include <optional>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -77,6 +78,9 @@ struct ReportRequest {
   std::string automation_id;  // SARIF runAutomationDetails.id
   bool color = false;
   std::filesystem::path working_directory = std::filesystem::current_path();
+  // The report's root, pinned (golden tests: stable SARIF URIs); unset, it is
+  // the repository holding the config, else the config's directory.
+  std::optional<std::filesystem::path> root;
 };
 struct AssembledReport {
   Report report;
