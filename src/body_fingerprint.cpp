@@ -4,6 +4,8 @@
 #include <array>
 #include <bit>
 
+#include "archive_lint/text.hpp"
+
 namespace al {
 namespace {
 
@@ -20,26 +22,6 @@ constexpr std::uint64_t kFnvPrime = 0x100000001b3ULL;
 constexpr std::uint64_t kSeed = 0x9e3779b97f4a7c15ULL;
 
 bool is_space(unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
-
-// Length of the UTF-8 sequence at s[i] (1 for a stray byte) and its code point.
-std::size_t sequence_at(std::string_view s, std::size_t i, std::uint32_t& cp) {
-  const auto c = static_cast<unsigned char>(s[i]);
-  const std::size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 1;
-  if (n == 1 || i + n > s.size()) {
-    cp = c;
-    return 1;
-  }
-  cp = n == 2 ? c & 0x1f : n == 3 ? c & 0x0f : c & 0x07;
-  for (std::size_t k = 1; k < n; ++k) {
-    const auto d = static_cast<unsigned char>(s[i + k]);
-    if ((d >> 6) != 2) {
-      cp = c;
-      return 1;
-    }
-    cp = (cp << 6) | (d & 0x3f);
-  }
-  return n;
-}
 
 // Scripts written without spaces (CJK, kana, Hangul, fullwidth forms): each
 // character is a word, or a Chinese post would be one token per paragraph.
@@ -139,8 +121,9 @@ BodyFingerprint fingerprint(std::string_view body, std::vector<std::uint64_t>* c
       ++i;
       continue;
     }
-    std::uint32_t cp = 0;
-    const std::size_t n = sequence_at(body, i, cp);
+    const DecodedCodePoint decoded = decode_utf8_at(body, i);
+    const std::uint32_t cp = decoded.code_point;
+    const std::size_t n = decoded.length;
     if (cp == 0x3000) {  // the ideographic space
       end_word(i);
     } else if (is_ideographic(cp)) {

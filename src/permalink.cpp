@@ -14,16 +14,9 @@ namespace {
 
 // One code point of UTF-8 at s[i] (U+FFFD for a bad byte); advances i.
 char32_t next_code_point(std::string_view s, std::size_t& i) {
-  const auto b = static_cast<unsigned char>(s[i]);
-  const int len = b < 0x80 ? 1 : (b >> 5) == 6 ? 2 : (b >> 4) == 14 ? 3 : (b >> 3) == 30 ? 4 : 0;
-  if (len == 0 || i + static_cast<std::size_t>(len) > s.size()) {
-    ++i;
-    return 0xFFFD;
-  }
-  char32_t cp = len == 1 ? b : len == 2 ? (b & 0x1F) : len == 3 ? (b & 0x0F) : (b & 0x07);
-  for (int k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + static_cast<std::size_t>(k)]) & 0x3F);
-  i += static_cast<std::size_t>(len);
-  return cp;
+  const DecodedCodePoint d = decode_utf8_at(s, i);
+  i += d.length;
+  return d.valid ? d.code_point : U'\uFFFD';
 }
 
 // Ruby's \p{L}, \p{M} or \p{Nd}. Without a Unicode table in the dependencies,
@@ -105,33 +98,6 @@ std::optional<std::pair<PostDate, long long>> local_date(const JekyllSite& site,
     if (auto d = from_text(date_text, true)) return d;
   }
   return from_text(file_date, false);
-}
-
-struct NameParts {
-  std::string date, slug, ext, basename;
-};
-
-// Document::DATE_FILENAME_MATCHER on the file name:
-// ^(\d{2,4}-\d{1,2}-\d{1,2})-(.*)(\.[^.]+)$
-std::optional<NameParts> post_name(std::string_view relative_path) {
-  const auto slash = relative_path.rfind('/');
-  const std::string_view name = slash == std::string_view::npos ? relative_path : relative_path.substr(slash + 1);
-  std::size_t i = 0;
-  auto digits = [&](std::size_t min, std::size_t max) {
-    std::size_t n = 0;
-    while (i < name.size() && n < max && name[i] >= '0' && name[i] <= '9') ++i, ++n;
-    return n >= min;
-  };
-  auto dash = [&] { return i < name.size() && name[i] == '-' ? (++i, true) : false; };
-  if (!(digits(2, 4) && dash() && digits(1, 2) && dash() && digits(1, 2))) return std::nullopt;
-  const std::size_t date_end = i;
-  if (!dash()) return std::nullopt;
-  const auto dot = name.rfind('.');
-  if (dot == std::string_view::npos || dot < i || dot + 1 == name.size()) return std::nullopt;
-  NameParts parts{std::string(name.substr(0, date_end)), std::string(name.substr(i, dot - i)),
-                  std::string(name.substr(dot)), std::string(name.substr(0, dot))};
-  while (!parts.slug.empty() && parts.slug.back() == '.') parts.slug.pop_back();
-  return parts;
 }
 
 const char* const kShortDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
@@ -329,7 +295,35 @@ std::string output_ext_of(const JekyllSite& site, const std::string& permalink, 
 
 }  // namespace
 
-bool is_jekyll_post_name(std::string_view relative_path) { return post_name(relative_path).has_value(); }
+std::optional<JekyllPostName> jekyll_post_name(std::string_view relative_path) {
+  const auto slash = relative_path.rfind('/');
+  const std::string_view name = slash == std::string_view::npos ? relative_path : relative_path.substr(slash + 1);
+  std::size_t i = 0;
+  // A run of min..max digits at i, as a number (at most 4 digits: no overflow).
+  auto number = [&](std::size_t min, std::size_t max) -> std::optional<int> {
+    std::size_t n = 0;
+    int value = 0;
+    while (i < name.size() && n < max && name[i] >= '0' && name[i] <= '9') value = value * 10 + (name[i++] - '0'), ++n;
+    return n >= min ? std::optional<int>(value) : std::nullopt;
+  };
+  auto dash = [&] { return i < name.size() && name[i] == '-' ? (++i, true) : false; };
+  const auto year = number(2, 4);
+  if (!year || !dash()) return std::nullopt;
+  const auto month = number(1, 2);
+  if (!month || !dash()) return std::nullopt;
+  const auto day = number(1, 2);
+  if (!day) return std::nullopt;
+  const std::size_t date_end = i;
+  if (!dash()) return std::nullopt;
+  const auto dot = name.rfind('.');
+  if (dot == std::string_view::npos || dot < i || dot + 1 == name.size()) return std::nullopt;
+  JekyllPostName parts{std::string(name.substr(0, date_end)), std::string(name.substr(i, dot - i)),
+                       std::string(name.substr(dot)), std::string(name.substr(0, dot)), *year, *month, *day};
+  while (!parts.slug.empty() && parts.slug.back() == '.') parts.slug.pop_back();
+  return parts;
+}
+
+bool is_jekyll_post_name(std::string_view relative_path) { return jekyll_post_name(relative_path).has_value(); }
 
 std::string jekyll_slugify(std::string_view text, bool pretty, bool cased) {
   std::string out;
@@ -372,7 +366,7 @@ std::string jekyll_escape_path(std::string_view text) {
 }
 
 std::optional<JekyllPost> jekyll_post(const JekyllSite& site, const PostFacts& post, std::optional<int> fallback_offset_minutes) {
-  const auto name = post_name(post.relative_path);
+  const auto name = jekyll_post_name(post.relative_path);
   if (!name) return std::nullopt;
   // Most sites have no `defaults:`; then no YAML node is built per post.
   const std::optional<YAML::Node> merged =

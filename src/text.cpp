@@ -128,6 +128,15 @@ std::size_t utf8_sequence_length(std::string_view text, std::size_t i) {
   return find_invalid_utf8(text.substr(i, len)) ? 0 : len;
 }
 
+DecodedCodePoint decode_utf8_at(std::string_view text, std::size_t i) {
+  const auto lead = static_cast<unsigned char>(text[i]);
+  const std::size_t len = utf8_sequence_length(text, i);
+  if (len == 0) return {lead, 1, false};
+  char32_t cp = len == 1 ? lead : len == 2 ? (lead & 0x1Fu) : len == 3 ? (lead & 0x0Fu) : (lead & 0x07u);
+  for (std::size_t k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3Fu);
+  return {cp, len, true};
+}
+
 std::string with_replacement_characters(std::string text) {
   if (!find_invalid_utf8(text)) return text;
   std::string out;

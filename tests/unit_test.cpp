@@ -6,6 +6,7 @@
 #include "archive_lint/dates.hpp"
 #include "archive_lint/io.hpp"
 #include "archive_lint/json.hpp"
+#include "archive_lint/permalink.hpp"
 #include "archive_lint/text.hpp"
 #include "support.hpp"
 
@@ -375,4 +376,39 @@ TEST_CASE("epoch_seconds reads a post date in its own offset", "[dates]") {
   CHECK(al::epoch_seconds(*al::read_post_date("2022-01-20 06:00:00 +0800")) == 1642629600);  // 2022-01-19 22:00 UTC
   CHECK(al::epoch_seconds(*al::read_post_date("2000-03-01")) == 951868800);                   // after a leap day
   CHECK(al::epoch_seconds(*al::read_post_date("1969-12-31 23:59:59")) == -1);
+}
+
+TEST_CASE("decode_utf8_at: well-formed sequences decode, every other byte stands alone", "[text][utf8]") {
+  auto at = [](std::string_view s, std::size_t i = 0) { return al::decode_utf8_at(s, i); };
+  CHECK(at("A").code_point == U'A');
+  CHECK(at("é").code_point == U'é');
+  CHECK(at("é").length == 2);
+  CHECK(at("中").code_point == U'中');
+  CHECK(at("中").length == 3);
+  CHECK(at("😀").code_point == U'\U0001F600');
+  CHECK(at("😀").length == 4);
+  CHECK(at("a中", 1).code_point == U'中');
+  for (std::string_view bad : {std::string_view("\xC0\x80"), std::string_view("\xED\xA0\x80"),  // overlong, surrogate
+                               std::string_view("\xE4\xB8"), std::string_view("\x80"),           // cut off, stray
+                               std::string_view("\xE4\x41\x41")}) {                              // not a continuation
+    const al::DecodedCodePoint d = at(bad);
+    CHECK_FALSE(d.valid);
+    CHECK(d.length == 1);
+    CHECK(d.code_point == static_cast<unsigned char>(bad[0]));
+  }
+}
+
+TEST_CASE("jekyll_post_name reads DATE_FILENAME_MATCHER's parts", "[permalink]") {
+  const auto parts = al::jekyll_post_name("_posts/2021-2-03-hello.world..md");
+  REQUIRE(parts);
+  CHECK(parts->date == "2021-2-03");
+  CHECK(parts->slug == "hello.world");
+  CHECK(parts->ext == ".md");
+  CHECK(parts->basename == "2021-2-03-hello.world.");
+  CHECK((parts->year == 2021 && parts->month == 2 && parts->day == 3));
+  CHECK(al::jekyll_post_name("21-02-30-x.md")->day == 30);  // the calendar is the caller's question
+  CHECK_FALSE(al::jekyll_post_name("12021-02-03-x.md"));
+  CHECK_FALSE(al::jekyll_post_name("2021-02-03.md"));
+  CHECK_FALSE(al::jekyll_post_name("2021-02-03-x"));
+  CHECK_FALSE(al::jekyll_post_name("2021-002-03-x.md"));
 }

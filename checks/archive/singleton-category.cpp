@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "archive_lint/archive.hpp"
+#include "archive_lint/text.hpp"
 
 namespace al::checks {
 namespace {
@@ -16,17 +17,9 @@ namespace {
 std::u32string folded(std::string_view s) {
   std::u32string out;
   for (std::size_t i = 0; i < s.size();) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    const std::size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 1;
-    if (n == 1 || i + n > s.size()) {
-      out.push_back(c >= 'A' && c <= 'Z' ? c + 32 : c);
-      ++i;
-      continue;
-    }
-    char32_t cp = n == 2 ? c & 0x1f : n == 3 ? c & 0x0f : c & 0x07;
-    for (std::size_t k = 1; k < n; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3f);
-    out.push_back(cp);
-    i += n;
+    const DecodedCodePoint d = decode_utf8_at(s, i);
+    out.push_back(d.code_point >= 'A' && d.code_point <= 'Z' ? d.code_point + 32 : d.code_point);
+    i += d.length;
   }
   return out;
 }

@@ -2,13 +2,10 @@
 
 #include "../common.hpp"
 #include "archive_lint/dates.hpp"
+#include "archive_lint/permalink.hpp"
 
 namespace al::checks {
 namespace {
-
-bool digits(std::string_view s, std::size_t min, std::size_t max) {
-  return s.size() >= min && s.size() <= max && s.find_first_not_of("0123456789") == std::string_view::npos;
-}
 
 class FilenameSkipped final : public Check {
  public:
@@ -33,22 +30,15 @@ class FilenameSkipped final : public Check {
       emit.report(0, 0, fmt::format("'{}' is a hidden, special or backup name; Jekyll ignores it", name));
       return;
     }
-    // (\d{2,4}-\d{1,2}-\d{1,2})-(.*)(\.[^.]+)$
-    const auto d1 = name.find('-');
-    const auto d2 = d1 == std::string_view::npos ? d1 : name.find('-', d1 + 1);
-    const auto d3 = d2 == std::string_view::npos ? d2 : name.find('-', d2 + 1);
-    const auto dot = name.rfind('.');
-    const bool shaped = d3 != std::string_view::npos && digits(name.substr(0, d1), 2, 4) &&
-                        digits(name.substr(d1 + 1, d2 - d1 - 1), 1, 2) && digits(name.substr(d2 + 1, d3 - d2 - 1), 1, 2) &&
-                        dot != std::string_view::npos && dot > d3 && dot + 1 < name.size();
-    if (!shaped) {
+    const auto parts = jekyll_post_name(name);
+    if (!parts) {
       emit.report(0, 0, fmt::format("'{}' does not match YYYY-MM-DD-title.ext; Jekyll skips it without a warning", name));
       return;
     }
     PostDate date;
-    date.year = std::stoi(std::string(name.substr(0, d1)));
-    date.month = std::stoi(std::string(name.substr(d1 + 1, d2 - d1 - 1)));
-    date.day = std::stoi(std::string(name.substr(d2 + 1, d3 - d2 - 1)));
+    date.year = parts->year;
+    date.month = parts->month;
+    date.day = parts->day;
     const std::string problem = calendar_problem(date);
     if (!problem.empty())
       emit.report(0, 0, fmt::format("the date in the file name is invalid ({}); `jekyll build` fails", problem));

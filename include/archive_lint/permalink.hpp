@@ -37,8 +37,18 @@ std::vector<std::string> jekyll_front_matter_categories(const YAML::Node& catego
 
 // Jekyll's Utils.slugify in `default` (cased=false) or `pretty` (cased=true) mode.
 std::string jekyll_slugify(std::string_view text, bool pretty, bool cased);
-// Whether the file name matches Jekyll's Document::DATE_FILENAME_MATCHER
-// (`YYYY-MM-DD-title.ext`, a 2-4 digit year): only such files in `_posts` are posts.
+// A post's file name read by Jekyll's Document::DATE_FILENAME_MATCHER,
+// ^(\d{2,4}-\d{1,2}-\d{1,2})-(.*)(\.[^.]+)$ (`YYYY-MM-DD-title.ext`).
+struct JekyllPostName {
+  std::string date;      // "2021-2-3", as written
+  std::string slug;      // the title part, trailing dots dropped
+  std::string ext;       // ".md"
+  std::string basename;  // the name without ext
+  int year = 0, month = 0, day = 0;  // the date's numbers, not checked against the calendar
+};
+// The parts, or nullopt when the file name does not match.
+std::optional<JekyllPostName> jekyll_post_name(std::string_view relative_path);
+// Whether it matches: only such files in `_posts` are posts.
 bool is_jekyll_post_name(std::string_view relative_path);
 // Jekyll::URL.escape_path: unchanged when only [a-zA-Z0-9./-], else percent-encoded like Addressable.
 std::string jekyll_escape_path(std::string_view text);

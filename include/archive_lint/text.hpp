@@ -60,6 +60,14 @@ class ForwardFind {
 void append_utf8(std::string& out, std::uint32_t code_point);
 // Length of the well-formed UTF-8 sequence starting at text[i], or 0 if it is not one.
 std::size_t utf8_sequence_length(std::string_view text, std::size_t i);
+struct DecodedCodePoint {
+  char32_t code_point;  // for a byte that starts no well-formed sequence: the byte's value
+  std::size_t length;   // bytes read: 1 for such a byte
+  bool valid;
+};
+// The code point at text[i] (i < text.size()): the one UTF-8 decoder of the
+// tool, so every reader agrees on what is a character.
+DecodedCodePoint decode_utf8_at(std::string_view text, std::size_t i);
 // The text as JSON output writes it (json_escape): each byte that starts no
 // well-formed sequence becomes U+FFFD. A reader that caps a field's length
 // caps this, so what it keeps is what it will write.
