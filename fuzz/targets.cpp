@@ -153,8 +153,8 @@ int fuzz_check_post(const std::uint8_t* data, std::size_t size) {
   const fs::path file = site.root / rel;
   write_bytes(file, text_of(data, size));
   const std::vector<FileEntry> files{{file, rel, {}}};
-  std::vector<DocumentLinks> links;
-  RunResult result = run_checks(files, site.checks, 1, &links);
+  RunResult result = run_checks(files, site.checks, 1, true);
+  std::vector<DocumentLinks> links = std::move(result.links);
   (void)run_archive_stage(files, site.checks, site.config, 1, result);
   std::vector<std::string> warnings;
   run_link_pass(links, site.links, site.link_rules, false, result.diagnostics, warnings);

@@ -192,8 +192,8 @@ PipelineResult run_pipeline(const PipelineOptions& options) {
 
   PipelineResult run;
   run.warnings = std::move(site.warnings);
-  std::vector<DocumentLinks> links;
-  run.result = run_checks(site.files, site.checks, options.jobs, link_rules.rules.empty() ? nullptr : &links);
+  run.result = run_checks(site.files, site.checks, options.jobs, !link_rules.rules.empty());
+  std::vector<DocumentLinks> links = std::move(run.result.links);
   run.archive = run_archive_stage(site.files, site.checks, site.config, options.jobs, run.result);
   run.warnings.insert(run.warnings.end(), run.archive.warnings.begin(), run.archive.warnings.end());
   if (!link_rules.rules.empty()) run_link_stage(options, link_rules, link_settings, links, run);

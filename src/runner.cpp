@@ -300,8 +300,23 @@ void check_document(const Document& doc, const std::vector<ActiveCheck>& checks,
   finish_findings(doc, first, out);
 }
 
+namespace {
+
+// --changed-since: only the links on the lines the change added (all of them
+// when the file has no such list).
+void keep_links_on_added_lines(std::vector<LinkOccurrence>& links, const FileEntry& file) {
+  const auto& added = file.added_lines;
+  if (added.empty()) return;
+  std::erase_if(links, [&](const LinkOccurrence& l) {
+    return std::none_of(added.begin(), added.end(),
+                        [&](const auto& r) { return l.start.line >= r.first && l.start.line <= r.second; });
+  });
+}
+
+}  // namespace
+
 RunResult run_checks(const std::vector<FileEntry>& files, const std::vector<ActiveCheck>& checks, unsigned jobs,
-                     std::vector<DocumentLinks>* links_out) {
+                     bool collect_links) {
   const auto started = std::chrono::steady_clock::now();
   RunResult result;
   if (jobs == 0) jobs = std::max(1u, std::thread::hardware_concurrency());
@@ -312,7 +327,7 @@ RunResult run_checks(const std::vector<FileEntry>& files, const std::vector<Acti
   // Archive checks index every post; the documents parsed here feed that index.
   const bool want_records = has_archive_checks(checks);
   std::vector<std::vector<PostRecord>> records(jobs);
-  std::vector<DocumentLinks> collected(links_out ? files.size() : 0);
+  std::vector<DocumentLinks> collected(collect_links ? files.size() : 0);
   auto work = [&](unsigned worker) {
     for (;;) {
       const std::size_t i = next.fetch_add(1);
@@ -331,27 +346,16 @@ RunResult run_checks(const std::vector<FileEntry>& files, const std::vector<Acti
       try {
         if (want_records && doc.readable && doc.is_post())
           records[worker].push_back(make_post_record(doc, files[i].filesystem_path));
-        if (links_out) collect_document_links(doc, files[i].filesystem_path.string(), collected[i]);
+        if (collect_links) collect_document_links(doc, files[i].filesystem_path.string(), collected[i]);
       } catch (...) {
-        if (links_out) collected[i] = {};  // a partial list would skip the --changed-since filter below
+        if (collect_links) collected[i] = {};  // a partial list would skip the --changed-since filter below
         const std::size_t first = per_worker[worker].size();
         report_failure(doc, checks, "indexing this file for the archive and link checks failed",
                        "those checks may miss it", per_worker[worker]);
         finish_findings(doc, first, per_worker[worker]);  // like every other finding on this file
         continue;
       }
-      if (links_out && !collected[i].links.empty() && !files[i].added_lines.empty()) {
-        // --changed-since: only the links on lines the change added.
-        auto& links = collected[i].links;
-        const auto& added = files[i].added_lines;
-        links.erase(std::remove_if(links.begin(), links.end(),
-                                   [&](const LinkOccurrence& l) {
-                                     return std::none_of(added.begin(), added.end(), [&](const auto& r) {
-                                       return l.start.line >= r.first && l.start.line <= r.second;
-                                     });
-                                   }),
-                    links.end());
-      }
+      if (collect_links) keep_links_on_added_lines(collected[i].links, files[i]);
     }
   };
   if (jobs == 1) {
@@ -365,10 +369,8 @@ RunResult run_checks(const std::vector<FileEntry>& files, const std::vector<Acti
     std::move(v.begin(), v.end(), std::back_inserter(result.diagnostics));
   }
   for (auto& v : records) std::move(v.begin(), v.end(), std::back_inserter(result.posts));
-  if (links_out) {
-    for (auto& d : collected) {
-      if (!d.links.empty()) links_out->push_back(std::move(d));
-    }
+  for (auto& d : collected) {
+    if (!d.links.empty()) result.links.push_back(std::move(d));
   }
   result.stats.files = files.size();
   result.stats.bytes = bytes.load();

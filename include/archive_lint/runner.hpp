@@ -55,12 +55,15 @@ struct RunResult {
   std::vector<Diagnostic> diagnostics;  // suppressions applied; finalise_findings() orders them
   RunStats stats;
   std::vector<PostRecord> posts;        // filled only when an archive check is enabled
+  std::vector<DocumentLinks> links;     // with collect_links: each file's checkable links, in file order
 };
 
-// With links_out, also keeps each file's checkable links (not the Documents)
-// for the link pass, in file order.
+// The document stage: parses each file once and runs the document checks.
+// The values the later stages need come back with the findings: the post
+// records (for the archive checks) and, with collect_links, the links (not
+// the Documents) for the link pass.
 RunResult run_checks(const std::vector<FileEntry>& files, const std::vector<ActiveCheck>& checks,
-                     unsigned jobs, std::vector<DocumentLinks>* links_out = nullptr);
+                     unsigned jobs, bool collect_links = false);
 
 // Runs checks on one parsed document and applies its suppressions. A check
 // that throws gives an internal/check-failed finding instead of its own.
