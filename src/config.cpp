@@ -52,7 +52,7 @@ void validate_rule_key(const std::string& file, const YAML::Node& key_node, cons
 }
 
 void apply_rule(const std::string& file, Config& config, const YAML::Node& key_node, const YAML::Node& value) {
-  const std::string key = key_node.Scalar();
+  const std::string& key = key_node.Scalar();
   validate_rule_key(file, key_node, key);
   RuleSetting& setting = config.rules[key];
   const bool is_family = key.size() > 2 && key.substr(key.size() - 2) == "/*";

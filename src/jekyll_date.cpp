@@ -482,7 +482,7 @@ std::optional<JekyllDate> read_psych_time(std::string_view text, std::optional<s
   JekyllDate out = finish(f, z.offset.value_or(0), z.minutes, true);
   out.yaml_time = true;
   if (z.sign_lost)
-    out.differences.push_back("reads the offset as east of UTC: Psych loses the minus sign of an hour of -00");
+    out.differences.emplace_back("reads the offset as east of UTC: Psych loses the minus sign of an hour of -00");
   if (!z.offset && zone && !utc_zone(*zone))
     out.differences.push_back(
         fmt::format("reads a YAML timestamp without an offset as UTC, not in the site's timezone {}", *zone));

@@ -56,7 +56,7 @@ std::string json_escape(std::string_view text) {
 void JsonWriter::newline() {
   if (indent_ <= 0) return;
   out_.push_back('\n');
-  out_.append(static_cast<std::size_t>(depth_ * indent_), ' ');
+  out_.append(static_cast<std::size_t>(depth_) * static_cast<std::size_t>(indent_), ' ');
 }
 
 void JsonWriter::before_value() {

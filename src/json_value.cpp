@@ -64,7 +64,8 @@ void JsonValue::set(std::string key, JsonValue value) {
 
 std::string JsonValue::get_string(std::string_view key, std::string fallback) const {
   const JsonValue* v = find(key);
-  return v && v->is_string() ? v->as_string() : fallback;
+  if (v && v->is_string()) return v->as_string();
+  return fallback;
 }
 
 std::string JsonValue::dump(int indent) const {
@@ -78,7 +79,7 @@ void JsonValue::dump_to(std::string& out, int indent, int depth) const {
   auto newline = [&](int d) {
     if (indent <= 0) return;
     out.push_back('\n');
-    out.append(static_cast<std::size_t>(d * indent), ' ');
+    out.append(static_cast<std::size_t>(d) * static_cast<std::size_t>(indent), ' ');
   };
   if (is_null()) {
     out += "null";

@@ -134,7 +134,7 @@ std::string to_re2_syntax(std::string_view p) {
 
 // RE2's reason, in words.
 std::string explain(const re2::RE2& re) {
-  const std::string arg = re.error_arg();
+  const std::string& arg = re.error_arg();
   switch (re.error_code()) {
     case re2::RE2::ErrorBadEscape:
       if (arg.rfind("\\u", 0) == 0) return fmt::format("invalid escape `{}` (RE2 writes a code point as `\\x{{4E2D}}`)", arg);
@@ -221,7 +221,7 @@ std::string expand_replacement(std::string_view replacement, std::string_view su
     else if (next == '`') out += subject.substr(0, groups.empty() ? 0 : groups[0].begin);
     else if (next == '\'') out += subject.substr(groups.empty() ? subject.size() : groups[0].end);
     else if (is_digit(next)) {
-      std::size_t k = static_cast<std::size_t>(next - '0');
+      auto k = static_cast<std::size_t>(next - '0');
       if (i + 1 < replacement.size() && is_digit(replacement[i + 1])) k = k * 10 + static_cast<std::size_t>(replacement[++i] - '0');
       out += group(k);
     } else {

@@ -358,8 +358,8 @@ std::string jekyll_escape_path(std::string_view text) {
   constexpr std::string_view kKeep = "-._~!$&'()*+,;=:@/?";
   std::string out;
   for (unsigned char c : text) {
-    if (std::isalnum(c) && c < 0x80) out.push_back(static_cast<char>(c));
-    else if (c < 0x80 && kKeep.find(static_cast<char>(c)) != std::string_view::npos) out.push_back(static_cast<char>(c));
+    if (c < 0x80 && (std::isalnum(c) || kKeep.find(static_cast<char>(c)) != std::string_view::npos))
+      out.push_back(static_cast<char>(c));
     else out += fmt::format("%{:02X}", c);
   }
   return out;

@@ -39,7 +39,7 @@ struct Reader {
   std::optional<bool> boolean(const YAML::Node& node, std::string_view key) {
     const auto text = scalar(node, key);
     if (!text) return std::nullopt;
-    const std::string v = *text;
+    const std::string& v = *text;
     if (v == "true" || v == "yes" || v == "on") return true;
     if (v == "false" || v == "no" || v == "off") return false;
     warnings.push_back(fmt::format("{}: '{}' should be true or false, got '{}'", where(file, node), key, v));
@@ -156,7 +156,8 @@ void apply_config(const YAML::Node& root, JekyllSite& site, Reader& read) {
   // Configuration#add_default_excludes: appended to what the site says.
   for (const char* always : {".sass-cache", ".jekyll-cache", "gemfiles", "Gemfile", "Gemfile.lock", "node_modules",
                              "vendor/bundle/", "vendor/cache/", "vendor/gems/", "vendor/ruby/"}) {
-    if (std::find(site.exclude.begin(), site.exclude.end(), always) == site.exclude.end()) site.exclude.push_back(always);
+    if (std::find(site.exclude.begin(), site.exclude.end(), always) == site.exclude.end())
+      site.exclude.emplace_back(always);
   }
   site.include = read.list(root["include"], "include");
   if (const auto v = read.scalar(root["markdown_ext"], "markdown_ext")) {

@@ -132,9 +132,9 @@ TEST_CASE("html/implicitly-closed is a separate warning", "[html]") {
 
 TEST_CASE("html/disallowed-element and html/disallowed-attribute follow the allowlist", "[html]") {
   const std::string news = "extends: news-archive\n";
-  auto only_html = [](std::vector<Diagnostic> ds) {
+  auto only_html = [](const std::vector<Diagnostic>& ds) {
     std::vector<Diagnostic> out;
-    for (auto& d : ds)
+    for (const auto& d : ds)
       if (d.rule_id.rfind("html/disallowed", 0) == 0) out.push_back(d);
     return out;
   };

@@ -15,7 +15,7 @@
 namespace al::test {
 
 fs::path scratch_dir(const std::string& name) {
-  const fs::path dir = fs::temp_directory_path() / ("archive-lint-" + name + "-" + std::to_string(::getpid()));
+  fs::path dir = fs::temp_directory_path() / ("archive-lint-" + name + "-" + std::to_string(::getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir);
   return dir;

@@ -277,7 +277,7 @@ class DuplicatePost final : public ArchiveCheck {
       return;
     }
     std::string same;
-    auto add = [&](std::string what) { same += (same.empty() ? "same " : ", ") + what; };
+    auto add = [&](const std::string& what) { same += (same.empty() ? "same " : ", ") + what; };
     if (s.source_url) add(fmt::format("source URL '{}'", post.source_url));
     if (s.info_code) add(fmt::format("infoCode '{}'", other.info_code));
     if (s.title_date && (same_body || !o_.body)) add(fmt::format("title '{}' and date '{}'", other.title, post.date));

@@ -280,7 +280,7 @@ std::optional<CacheContents> LinkCache::parse(std::string_view text, std::string
   // Entry by entry, as they are parsed: a tree of a large cache took 8 times
   // the file's size in memory.
   std::set<std::string> duplicated;
-  auto on_entry = [&](std::string written_url, JsonValue v) {
+  auto on_entry = [&](std::string written_url, const JsonValue& v) {
     const std::string url = with_replacement_characters(std::move(written_url));
     CacheEntry e;
     std::string problem = url.empty() || url.size() > kMaxCachedUrlBytes

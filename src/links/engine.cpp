@@ -91,7 +91,7 @@ class Engine {
       : curl_(curl_library()), urls_(urls), opt_(options), progress_(progress), results_(urls.size()), rng_(std::random_device{}()) {
     multi_ = curl_.multi_init();
     if (!multi_) throw std::runtime_error("libcurl: cannot create a multi handle");
-    curl_.multi_setopt(multi_, CURLMOPT_MAXCONNECTS, static_cast<long>(std::max(opt_.max_concurrency, 1) * 2));
+    curl_.multi_setopt(multi_, CURLMOPT_MAXCONNECTS, static_cast<long>(std::max(opt_.max_concurrency, 1)) * 2);
     // Event-driven: libcurl names the sockets to watch and its next timeout, so a
     // wake-up costs work for the sockets that are ready, not for every transfer.
     epoll_ = ::epoll_create1(EPOLL_CLOEXEC);
@@ -445,7 +445,7 @@ class Engine {
   }
 
   static std::string transport_cause(CURLcode rc, long os_errno, const char* errbuf, const EngineOptions& opt) {
-    const std::string detail = errbuf && *errbuf ? std::string(errbuf) : curl_library().easy_strerror(rc);
+    std::string detail = errbuf && *errbuf ? std::string(errbuf) : curl_library().easy_strerror(rc);
     switch (rc) {
       case CURLE_COULDNT_RESOLVE_HOST: return fmt::format("DNS lookup failed ({})", detail);
       case CURLE_COULDNT_CONNECT:

@@ -87,7 +87,7 @@ Pattern compile(const YAML::Node& node, const std::string& subject) {
 
 StatusRange status_range(const YAML::Node& node, const std::string& subject) {
   if (!node.IsScalar()) yaml_read::fail(node, subject, "takes status codes or ranges like 200-299");
-  const std::string text = node.Scalar();
+  const std::string& text = node.Scalar();
   StatusRange r;
   const auto dash = text.find('-');
   try {

@@ -17,7 +17,7 @@ std::string_view report_category(std::string_view outcome) {
 }
 
 std::string report_day(std::int64_t unix_seconds) {
-  const std::time_t t = static_cast<std::time_t>(unix_seconds);
+  const auto t = static_cast<std::time_t>(unix_seconds);
   std::tm tm{};
   gmtime_r(&t, &tm);
   char buf[32];
