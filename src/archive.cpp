@@ -747,7 +747,7 @@ CacheRead read_index_cache(const fs::path& cache_file, ArchiveIndex& index) {
   struct stat st {};
   CacheRead state = CacheRead::missing;  // also when unreadable: it is rewritten
   if (fd >= 0 && ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
-    const std::size_t length = static_cast<std::size_t>(st.st_size);
+    const auto length = static_cast<std::size_t>(st.st_size);
     void* map = ::mmap(nullptr, length, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
     if (map != MAP_FAILED) {
       index.hold(std::shared_ptr<const void>(map, [length](const void* p) { ::munmap(const_cast<void*>(p), length); }));
@@ -1009,7 +1009,7 @@ void index_site_root(ArchiveIndex& index, std::uint32_t root_id, Excluder& exclu
   const auto run_it = ctx.run_posts.find(root_id);
   const auto& run_posts = run_it == ctx.run_posts.end() ? kNoRunPosts : run_it->second;
   const std::string display_prefix = [&] {
-    const std::string abs = root_str + "/";
+    std::string abs = root_str + "/";
     if (abs.compare(0, index.display_root.size(), index.display_root) == 0) return abs.substr(index.display_root.size());
     return abs;
   }();
@@ -1145,7 +1145,7 @@ ArchiveStageStats run_archive_stage(const std::vector<FileEntry>& files, const s
   ArchiveIndex index;
   index.display_root = normal_absolute(config.root).generic_string();
   if (!index.display_root.empty() && index.display_root.back() != '/') index.display_root.push_back('/');
-  index.roots.push_back("");  // files outside any `_posts`: rel is the absolute path
+  index.roots.emplace_back();  // files outside any `_posts`: rel is the absolute path
   const RunPostsByRoot run_posts =
       index_run_posts(index, result.posts, config.jekyll && config.jekyll->show_drafts);
   index.jekyll = config.jekyll.get();

@@ -25,7 +25,7 @@ class MarkerRepeated final : public attribution::AttributionCheck {
     if (static_cast<long>(facts.markers.size()) <= allowed) return;
     const auto& first = facts.markers.front();
     const auto first_line = doc.lines.line_of(first.begin);
-    for (std::size_t i = static_cast<std::size_t>(allowed); i < facts.markers.size(); ++i) {
+    for (auto i = static_cast<std::size_t>(allowed); i < facts.markers.size(); ++i) {
       const auto& m = facts.markers[i];
       emit.report(m.begin, m.end,
                   fmt::format("attribution marker #{} naming '{}'; the config allows {} (the first, on line {}, "
