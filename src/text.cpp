@@ -128,7 +128,7 @@ std::size_t utf8_sequence_length(std::string_view text, std::size_t i) {
   return find_invalid_utf8(text.substr(i, len)) ? 0 : len;
 }
 
-DecodedCodePoint decode_utf8_at(std::string_view text, std::size_t i) {
+DecodedCodePoint decode_non_ascii_utf8_at(std::string_view text, std::size_t i) {
   const auto lead = static_cast<unsigned char>(text[i]);
   const std::size_t len = utf8_sequence_length(text, i);
   if (len == 0) return {lead, 1, false};

@@ -65,9 +65,16 @@ struct DecodedCodePoint {
   std::size_t length;   // bytes read: 1 for such a byte
   bool valid;
 };
+// decode_utf8_at for a lead byte of 0x80 and above.
+DecodedCodePoint decode_non_ascii_utf8_at(std::string_view text, std::size_t i);
 // The code point at text[i] (i < text.size()): the one UTF-8 decoder of the
-// tool, so every reader agrees on what is a character.
-DecodedCodePoint decode_utf8_at(std::string_view text, std::size_t i);
+// tool, so every reader agrees on what is a character. ASCII is decided
+// inline: the body fingerprint asks this of nearly every byte of every post.
+inline DecodedCodePoint decode_utf8_at(std::string_view text, std::size_t i) {
+  const auto lead = static_cast<unsigned char>(text[i]);
+  if (lead < 0x80) return {lead, 1, true};
+  return decode_non_ascii_utf8_at(text, i);
+}
 // The text as JSON output writes it (json_escape): each byte that starts no
 // well-formed sequence becomes U+FFFD. A reader that caps a field's length
 // caps this, so what it keeps is what it will write.
