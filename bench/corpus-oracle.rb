@@ -625,6 +625,34 @@ module CorpusOracle
     end
   end
 
+  # A finding that says what kramdown does with the source (a Markdown post):
+  # checked against kramdown's output, where the claim is visible. nil for
+  # the findings about the browser's reading.
+  def kramdown_claim(f, html, raw)
+    m = f["message"]
+    count = ->(text, tag) { text.scan(%r{</#{Regexp.escape(tag)}\s*>}i).size }
+    escaped = ->(text) { html.include?(text) || html.include?(text.sub("&gt;", ">")) }
+    if m =~ /\A<([^\s<>]+)> (?:is never closed|is kept as an HTML tag|never ends for kramdown)/ &&
+       m =~ /kramdown (?:closes it|reads everything after it|shows <\/|then reads)/
+      tag = Regexp.last_match(1) if m =~ /\A<([^\s<>]+)>/
+      tag = m[/\A<[^\s<>]+> never ends for kramdown: <([^\s<>]+)>/, 1] || tag
+      return ["true", "kramdown writes the end tag itself (the author left it out)", tag] if count.(html, tag) > count.(raw, tag)
+      return ["false", "no end tag written by kramdown in the output", tag]
+    end
+    if (t = m[%r{\A</([^\s<>]+)> is shown as text}, 1])
+      return escaped.("&lt;/#{t}&gt;") ? ["true", "shown as text in the output (&lt;/...)", t] : ["false", "not shown as text in the output", t]
+    end
+    if (t = m[/\A<([^\s<>]+)> is shown as text/, 1])
+      return html.match?(/&lt;#{Regexp.escape(t)}\b/i) ? ["true", "shown as text in the output (&lt;...)", t] : ["false", "not shown as text in the output", t]
+    end
+    if m.start_with?("<!-- is never closed before the end of its paragraph")
+      return html.include?("&lt;!--") || html.include?("&lt;!–") ? ["true", "shown as text in the output (&lt;!--)", ""] : ["false", "no visible <!-- in the output", ""]
+    end
+    return ["unlabelled", "kramdown rewrites the tag: no oracle for which value it kept", ""] if m.include?("kramdown keeps only the last one")
+
+    nil
+  end
+
   def src_text(sm, rel)
     File.binread(sm.abs(rel)).force_encoding("UTF-8").scrub
   end
@@ -659,6 +687,9 @@ module CorpusOracle
     end
     used_lines = Hash.new { |h, k| h[k] = [] }
     fs.sort_by { |f| f["line"] }.map do |f|
+      kramdown = kramdown_claim(f, html, raw)
+      next kramdown if kramdown
+
       keys = html_key(f)
       next ["unlabelled", "no oracle for this rule", ""] unless keys
 

@@ -355,7 +355,7 @@ Document parse_document(std::string path, std::string bytes, const ParseOptions&
   // Jekyll converts Markdown files only; the body of an .html file is HTML as written.
   doc.markdown = doc.is_markdown() ? segment_markdown(doc.bytes, doc.body_offset)
                                    : segment_html(doc.bytes, doc.body_offset);
-  if (options.html) doc.html_analysis = analyse_html(doc.markdown.html_view, doc.body_offset);
+  if (options.html) doc.html_analysis = analyse_html(doc.markdown, doc.body_offset);
   extract_links(doc);
   return doc;
 }

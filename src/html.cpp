@@ -14,6 +14,7 @@
 #include "html/parts.hpp"
 #include "html/tokenizer.hpp"
 #include "html/tree.hpp"
+#include "kramdown/tags.hpp"
 
 namespace al {
 
@@ -169,18 +170,19 @@ std::vector<std::string> split_patterns(std::string_view text) {
   return out;
 }
 
-void AnalysisLog::issue_at(HtmlIssueKind kind, std::size_t b, std::size_t e, std::string message) {
+HtmlIssue* AnalysisLog::issue_at(HtmlIssueKind kind, std::size_t b, std::size_t e, std::string message) {
   auto& kept = kept_[static_cast<std::size_t>(kind)];
   if (kept < kKeptHtmlIssues) {
     ++kept;
-    out_.issues.push_back({kind, b, e, std::move(message)});
-  } else {
-    out_.omitted.push_back({kind, static_cast<std::uint32_t>(b), static_cast<std::uint32_t>(e)});
+    out_.issues.push_back({kind, b, e, std::move(message), std::string_view::npos, {}, std::nullopt});
+    return &out_.issues.back();
   }
+  out_.omitted.push_back({kind, static_cast<std::uint32_t>(b), static_cast<std::uint32_t>(e)});
+  return nullptr;
 }
 
 std::size_t AnalysisLog::limit_issue(std::size_t b, std::size_t e, std::string message) {
-  out_.issues.push_back({HtmlIssueKind::tokenizer_error, base_ + b, base_ + e, std::move(message)});
+  out_.issues.push_back({HtmlIssueKind::tokenizer_error, base_ + b, base_ + e, std::move(message), std::string_view::npos, {}, std::nullopt});
   return out_.issues.size() - 1;
 }
 
@@ -238,6 +240,110 @@ HtmlAnalysis analyse_html(std::string_view view, std::size_t base) {
   html_detail::AnalysisLog log(base);
   html_detail::TreeBuilder tree(view, log);
   html_detail::tokenize(view, log, tree);
+  return log.take();
+}
+
+namespace {
+
+bool is_void_element(std::string_view name) {
+  static constexpr std::array<std::string_view, 16> kVoid = {"area", "base",  "br",   "col",   "embed", "hr",
+                                                             "img",  "input", "link", "meta",  "param", "source",
+                                                             "track", "wbr", "keygen", "basefont"};
+  return std::find(kVoid.begin(), kVoid.end(), name) != kVoid.end();
+}
+
+constexpr std::string_view kRestIsHtml =
+    "; kramdown then reads the rest of the post as one HTML block and converts none of its Markdown";
+
+// An end tag kramdown shows as text; in an HTML block only the first is a
+// finding (see TextTag::Role).
+void report_text_tag(html_detail::AnalysisLog& log, const TextTag& t) {
+  using Role = TextTag::Role;
+  if (t.pairs_with_text || t.role == Role::follows) return;  // `the <iframe></iframe> tag`: both are meant as text
+  const std::string rest = t.block_never_ends ? std::string(kRestIsHtml) : std::string();
+  if (t.role == Role::innermost_unclosed) {
+    if (HtmlIssue* issue = log.issue_at(HtmlIssueKind::unclosed_element, t.innermost_begin, t.innermost_end,
+                                        fmt::format("<{}> is never closed", t.innermost))) {
+      issue->line_note_at = t.begin;
+      issue->line_note = fmt::format(", so kramdown shows </{}> on line {{}} as text{}", t.name, rest);
+    }
+    return;
+  }
+  const std::string name = to_lower_ascii(t.name);
+  if (is_void_element(name)) {
+    if (HtmlIssue* issue = log.issue_at(HtmlIssueKind::void_end_tag, t.begin, t.end,
+                                        fmt::format("</{0}> is shown as text (kramdown reads no end tag of a void "
+                                                    "element); use <{0}>{1}",
+                                                    t.name, rest)))
+      issue->fix = Fix{fmt::format("replace it with <{}>", name), t.begin, t.end, fmt::format("<{}>", name)};
+    return;
+  }
+  if (t.closes_outer && !t.innermost.empty()) {
+    log.issue_at(HtmlIssueKind::misnested, t.begin, t.end,
+                 fmt::format("</{}> is shown as text: kramdown takes an end tag only for the innermost open element, "
+                             "here <{}>; close that first{}",
+                             t.name, t.innermost, rest));
+    return;
+  }
+  const std::string where = t.role == Role::in_text
+                                ? std::string(" in a paragraph kramdown keeps an end tag only when it closes the "
+                                              "innermost element opened in the same paragraph")
+                                : fmt::format(" it closes nothing open in its HTML block{}",
+                                              t.innermost.empty() ? std::string() : fmt::format(" (the innermost is <{}>)", t.innermost));
+  const bool block_name = t.role == Role::in_text && kramdown::is_block_element(name);
+  log.issue_at(HtmlIssueKind::stray_end_tag, t.begin, t.end,
+               fmt::format("</{}> is shown as text:{}{}{}", t.name, where,
+                           block_name ? " (a block element's tags are HTML only at the start of a line)" : "", rest));
+}
+
+// kramdown writes each tag it reads anew: what the tokenizer says of the
+// source's attribute syntax is not on the page, and of two equal attributes
+// kramdown keeps the last (a Ruby Hash), where a browser would keep the first.
+void as_kramdown_writes_tags(HtmlAnalysis& out) {
+  const auto& tags = out.tags;
+  auto inside_tag = [&](std::size_t at) {
+    auto it = std::upper_bound(tags.begin(), tags.end(), at, [](std::size_t v, const HtmlStartTag& t) { return v < t.begin; });
+    return it != tags.begin() && at < std::prev(it)->end;
+  };
+  std::erase_if(out.issues, [&](const HtmlIssue& i) { return i.kind == HtmlIssueKind::tokenizer_error && inside_tag(i.begin); });
+  std::erase_if(out.omitted, [&](const OmittedHtmlIssue& i) { return i.kind == HtmlIssueKind::tokenizer_error && inside_tag(i.begin); });
+  for (auto& i : out.issues) {
+    if (i.kind != HtmlIssueKind::duplicate_attribute) continue;
+    const std::size_t cut = i.message.find("; browsers keep the first one");
+    if (cut != std::string::npos) i.message.replace(cut, std::string::npos, "; kramdown keeps only the last one, so the first is lost");
+  }
+}
+
+}  // namespace
+
+HtmlAnalysis analyse_html(const Segmentation& body, std::size_t base) {
+  html_detail::AnalysisLog log(base);
+  html_detail::TreeBuilder tree(body.html_view, log);
+  tree.kramdown_closes(&body.kramdown_closes);
+  html_detail::tokenize(body.html_view, log, tree);
+  // In an HTML block that never ends because of an end tag kramdown showed
+  // as text, what the browser's rules say of the elements inside follows
+  // from that one mistake: its finding (below) is the one to fix.
+  for (const KramdownClose& c : body.kramdown_closes) {
+    if (c.scope != KramdownCloseScope::document_block || !c.explained) continue;
+    std::erase_if(log.out().issues, [&](const HtmlIssue& i) { return i.begin >= c.start; });
+    std::erase_if(log.out().omitted, [&](const OmittedHtmlIssue& i) { return i.begin >= c.start; });
+    break;  // the block runs to the end of the post
+  }
+  for (const TextTag& t : body.text_tags) report_text_tag(log, t);
+  for (const auto& r : body.text_start_tags) {
+    log.issue_at(HtmlIssueKind::tokenizer_error, r.begin, r.end,
+                 fmt::format("<{}> is shown as text: kramdown reads a tag only when each attribute value is quoted or "
+                             "a single word (letters, digits, _) and the attributes are separated by spaces; quote the "
+                             "values",
+                             r.name));
+  }
+  for (const std::uint32_t at : body.open_comments) {
+    log.issue_at(HtmlIssueKind::unterminated_comment, at, at + 4,
+                 "<!-- is never closed before the end of its paragraph: kramdown shows it, and the text after it, on "
+                 "the page; end the comment with -->");
+  }
+  if (body.rewritten_by_kramdown) as_kramdown_writes_tags(log.out());
   return log.take();
 }
 

@@ -28,6 +28,9 @@ std::string_view markdown_kind(SpanKind kind) {
     case SpanKind::reference_definition: return "reference definition";
     case SpanKind::escape: return "escape";
     case SpanKind::html_comment: return "html comment";
+    case SpanKind::math: return "math";
+    case SpanKind::liquid_code: return "liquid code block";
+    case SpanKind::text_tag: return "shown as text";
   }
   return "span";
 }
@@ -85,6 +88,13 @@ std::vector<InspectedSpan> body_spans(const Document& doc) {
   for (const auto& s : doc.markdown.spans)
     all.push_back({s.begin, span(doc, std::string("markdown ") + std::string(markdown_kind(s.kind)), s.begin, s.end)});
   for (const auto& t : doc.html_analysis.tags) all.push_back({t.begin, span(doc, "html <" + t.name + ">", t.begin, t.end)});
+  // Where kramdown closes an element itself (docs/markdown.md): from its start tag to that place.
+  for (const auto& c : doc.markdown.kramdown_closes) {
+    const char* kind = c.scope == KramdownCloseScope::block_text ? "kramdown closes at the end of its block"
+                                                                 : "kramdown reads as HTML to the end of the post";
+    if (c.scope == KramdownCloseScope::document) continue;  // said once, for the block
+    all.push_back({c.start, span(doc, kind, c.start, c.at)});
+  }
   const liquid::ParseResult parsed =
       liquid::parse(doc.body(), doc.body_offset, liquid::KnownTags::jekyll());
   for (const auto& s : parsed.spans) all.push_back({s.begin, span(doc, std::string(liquid_kind(s.kind)), s.begin, s.end)});

@@ -118,7 +118,12 @@ TEST_CASE("hostile: a 2 MB post of open brackets or of unfinished links is text,
     const std::string body = repeat(unit, 2 << 20);
     const auto seg = segment_markdown(body, 0);
     CHECK(seg.links.empty());
-    CHECK(seg.html_view == body);  // nothing is Markdown syntax: every byte stays
+    if (unit == "<!--") {  // never closed: kramdown shows every one as text, and one finding is enough
+      CHECK(seg.html_view == repeat(" !--", 2 << 20));
+      CHECK(seg.open_comments.size() == 1);
+    } else {
+      CHECK(seg.html_view == body);  // nothing is Markdown syntax: every byte stays
+    }
   }
   // The same with something real at the end: it is still found.
   const std::string body = repeat("[a](", 1 << 20) + "\n\n[ok](/x) `<b>`\n";

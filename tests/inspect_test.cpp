@@ -1,6 +1,8 @@
 // archive-lint inspect: the spans and links it shows are the Document's.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include "archive_lint/inspect.hpp"
 #include "archive_lint/json_value.hpp"
 #include "support.hpp"
@@ -65,4 +67,19 @@ TEST_CASE("inspect: a post that cannot be read says why instead of failing", "[i
   CHECK(post.front_matter.rfind("unreadable: ", 0) == 0);
   CHECK(post.spans.empty());
   CHECK(render_inspection_text(post).find("missing.md") != std::string::npos);
+}
+
+TEST_CASE("inspect: what kramdown shows as text and where it closes elements itself", "[inspect]") {
+  const std::string text = "---\ntitle: x\n---\nA List<Runnable> x </div>\n\n<div>\nrest\n";
+  const al::Document doc = al::parse_document("_posts/2020-01-01-a.md", text);
+  const al::PostInspection post = al::inspect_document(doc);
+  auto has = [&](const std::string& kind, std::uint32_t line, std::uint32_t column) {
+    return std::any_of(post.spans.begin(), post.spans.end(), [&](const al::InspectedSpan& s) {
+      return s.kind == kind && s.begin.line == line && s.begin.column == column;
+    });
+  };
+  CHECK(has("html <runnable>", 4, 7));
+  CHECK(has("kramdown closes at the end of its block", 4, 7));
+  CHECK(has("markdown shown as text", 4, 20));
+  CHECK(has("kramdown reads as HTML to the end of the post", 6, 1));
 }

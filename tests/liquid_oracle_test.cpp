@@ -91,18 +91,6 @@ const std::vector<std::pair<std::string, std::string>>& blocks() {
   return b;
 }
 
-// xorshift64*: the same sequence on every platform (std distributions are not).
-struct Rng {
-  std::uint64_t s;
-  std::uint64_t next() {
-    s ^= s >> 12;
-    s ^= s << 25;
-    s ^= s >> 27;
-    return s * 2685821657736338717ULL;
-  }
-  std::size_t below(std::size_t n) { return static_cast<std::size_t>(next() % n); }
-};
-
 std::vector<std::string> generated(std::uint64_t seed, std::size_t count) {
   Rng rng{seed ? seed : 1};
   std::vector<std::string> out;

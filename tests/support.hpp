@@ -81,4 +81,17 @@ RunOutput run(const std::string& command, const fs::path& cwd);
 // Quotes for /bin/sh.
 std::string sh_quote(const std::string& text);
 
+// xorshift64*, for the seeded generators of the oracle tests: the same
+// sequence on every platform (std distributions are not).
+struct Rng {
+  std::uint64_t s;
+  std::uint64_t next() {
+    s ^= s >> 12;
+    s ^= s << 25;
+    s ^= s >> 27;
+    return s * 2685821657736338717ULL;
+  }
+  std::size_t below(std::size_t n) { return static_cast<std::size_t>(next() % n); }
+};
+
 }  // namespace al::test

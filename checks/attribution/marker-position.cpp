@@ -23,6 +23,9 @@ class MarkerPosition final : public attribution::AttributionCheck {
     const auto& facts = attribution::analyze_once(doc, *rules_);
     if (!facts.applies || !facts.marker_expected || facts.markers.empty() || !rules_->marker->at_end) return;
     const auto& last = facts.markers.back();
+    // After an HTML block that never ends kramdown writes the rest as HTML
+    // text, links included: the html/ finding on that block says so.
+    if (doc.markdown.html_to_end != kNoOffset && doc.markdown.html_to_end <= last.element_end) return;
     // Everything after the marker's element must be navigation: links with
     // role source/back, comments, separators, blank space.
     std::string rest = doc.bytes.substr(last.element_end);

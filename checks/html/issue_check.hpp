@@ -1,6 +1,8 @@
 #pragma once
 // The html/ checks that report one kind of finding from Document::html_analysis.
 #include <memory>
+#include <string>
+#include <string_view>
 #include <utility>
 
 #include "archive_lint/check.hpp"
@@ -16,7 +18,14 @@ class HtmlIssueCheck : public Check {
     const HtmlAnalysis& html = doc.html_analysis;
     for (const auto& issue : html.issues) {
       if (issue.kind != kind_ || html.ignores(meta_.id, issue.begin)) continue;
-      emit.report(issue.begin, issue.end, issue.message);
+      if (issue.line_note_at == std::string_view::npos) {
+        emit.report(issue.begin, issue.end, issue.message, issue.fix);
+      } else {
+        std::string message = issue.message + issue.line_note;
+        const std::size_t at = message.find("{}", issue.message.size());
+        if (at != std::string::npos) message.replace(at, 2, std::to_string(doc.lines.line_of(issue.line_note_at)));
+        emit.report(issue.begin, issue.end, std::move(message), issue.fix);
+      }
     }
     // Past kKeptHtmlIssues of a kind only places are kept: they count towards
     // the "... and N more" finding.

@@ -8,11 +8,13 @@
 // result; nothing here decides severity or wording of rule ids.
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "archive_lint/diagnostic.hpp"
+#include "archive_lint/markdown.hpp"
 
 namespace al {
 
@@ -33,6 +35,11 @@ struct HtmlIssue {
   std::size_t begin;  // file offsets
   std::size_t end;
   std::string message;
+  // A place the message names by its line (a file offset; npos: none):
+  // the check appends line_note with the line number in place of `{}`.
+  std::size_t line_note_at = std::string_view::npos;
+  std::string line_note;
+  std::optional<Fix> fix;  // a safe edit, when there is one
 };
 
 struct HtmlAttribute {
@@ -99,6 +106,9 @@ inline constexpr std::string_view kHtmlIgnoreAttribute = "data-archive-lint-igno
 
 // view: the body's HTML view; base: the file offset of view[0].
 HtmlAnalysis analyse_html(std::string_view view, std::size_t base);
+// A body as kramdown reads it: its HTML view, with the end tags kramdown
+// writes where the author left them out, and the tags it shows as text.
+HtmlAnalysis analyse_html(const Segmentation& body, std::size_t base);
 
 // Decodes character references in text (named, decimal, hex), as the HTML
 // tokenizer does in data state. Exposed for tests.

@@ -17,6 +17,9 @@ enum class SpanKind : std::uint8_t {
   reference_definition,  // [label]: dest "title"
   escape,                // \< and friends
   html_comment,          // <!-- ... --> (HTML, recorded for checks)
+  math,                  // $$ ... $$, inline or a block: kramdown writes it as math, not HTML
+  liquid_code,           // {% highlight %} and {% comment %} blocks: code, or removed, before kramdown runs
+  text_tag,              // a '<' or a whole tag kramdown shows as text (it writes &lt;)
 };
 
 struct Span {  // 12 bytes: a post of `\<` escapes has one per two bytes
@@ -47,10 +50,72 @@ inline constexpr std::size_t kMaxMarkdownLinks = 100000;
 inline constexpr std::size_t kMaxLinkTextBytes = 256;
 inline constexpr std::size_t kMaxLabelBytes = 999;
 
+// Where kramdown writes an end tag the author left out: at the end of the
+// paragraph, header or table cell for an element opened there (span HTML), or
+// at the end of the post for an HTML block it never sees closed.
+enum class KramdownCloseScope : std::uint8_t {
+  block_text,      // span HTML, closed at the end of its paragraph, header or cell
+  document,        // an element inside a raw HTML block that never ends
+  document_block,  // the start tag of that block (after the elements inside it)
+};
+struct KramdownClose {
+  std::uint32_t at;     // file offset kramdown closes it at
+  std::uint32_t start;  // file offset of the start tag's '<'
+  KramdownCloseScope scope;
+  bool explained = false;  // document_block: a finding on an end tag in the block already says why
+};
+
+inline constexpr std::uint32_t kNoOffset = 0xFFFFFFFFu;
+
+// A tag kramdown shows as text (it escapes the '<'), which the author meant
+// as markup: an end tag in a paragraph that closes nothing opened in it.
+struct TextTag {
+  std::uint32_t begin;  // file offsets of the tag
+  std::uint32_t end;
+  std::string name;       // kramdown's name for it (lower-cased when HTML knows it)
+  std::string innermost;  // the name of the innermost element open in its block, as written, or ""
+  bool closes_outer;      // an element of its name is open further out in the block
+  // a start tag of the same name was shown as text before it in the same block
+  // (`the <iframe></iframe> tag`: both are meant as text)
+  bool pairs_with_text;
+  // In an HTML block (kramdown reads it raw): only the first end tag shown
+  // as text is the author's mistake, the later ones follow from it.
+  enum class Role : std::uint8_t {
+    in_text,           // in a paragraph, header or cell: each is its own finding
+    first_in_block,    // the first in an HTML block
+    innermost_unclosed,  // the first in an HTML block, whose innermost element is never closed: that is the mistake
+    follows,           // a later one in the same block: no finding
+  };
+  Role role = Role::in_text;
+  bool block_never_ends = false;  // its HTML block runs to the end of the post
+  std::uint32_t innermost_begin = kNoOffset;  // file offsets of the innermost open element's start tag
+  std::uint32_t innermost_end = kNoOffset;
+};
+
 struct Segmentation {
   std::vector<Span> spans;             // non-HTML spans and comments, in order
   std::vector<MarkdownLink> links;     // Markdown links found outside code
   std::string html_view;               // the body with every non-HTML byte blanked
+  std::vector<KramdownClose> kramdown_closes;  // in order of `at`, innermost first at one place
+  std::vector<TextTag> text_tags;      // in file order
+  // The file offset of an HTML block that never ends for kramdown: from
+  // there to the end kramdown converts no Markdown (kNoOffset: none).
+  std::uint32_t html_to_end = kNoOffset;
+  std::vector<std::uint32_t> kramdown_tags;
+  // `<!--` with no `-->` after it where kramdown looks (its paragraph, or
+  // the rest of the post for a comment that starts a line): text on the page.
+  std::vector<std::uint32_t> open_comments;
+  // Start tags of HTML elements that kramdown shows as text, as it reads no
+  // tag there (`<img src=a.png>`: an unquoted value must be one word).
+  struct TextStartTag {
+    std::uint32_t begin, end;  // file offsets
+    std::string name;          // lower-cased
+  };
+  std::vector<TextStartTag> text_start_tags;  // file offsets of the start tags kramdown keeps as markup, in order
+  // kramdown converts the body: it writes every tag it reads anew (its own
+  // quoting, each attribute once), so the page never has the attribute
+  // syntax errors the source may have.
+  bool rewritten_by_kramdown = false;
   std::size_t links_omitted = 0;       // links past kMaxMarkdownLinks
   std::size_t first_omitted_link = 0;  // file offset of the first of them
   // Bytes and lines the segmenter examined, each scan counted: a small

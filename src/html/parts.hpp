@@ -53,7 +53,8 @@ class AnalysisLog {
   }
   // Past kKeptHtmlIssues of a kind only the place is kept: a post of
   // 4 million stray `</p>` would otherwise hold 4 million messages.
-  void issue_at(HtmlIssueKind kind, std::size_t b, std::size_t e, std::string message);
+  // Returns the issue, or nullptr when only its place was kept.
+  HtmlIssue* issue_at(HtmlIssueKind kind, std::size_t b, std::size_t e, std::string message);
   // One html/tokenizer-error issue per limit the post goes past; always
   // kept. Returns its index in out().issues.
   std::size_t limit_issue(std::size_t b, std::size_t e, std::string message);

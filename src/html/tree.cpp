@@ -23,6 +23,7 @@ enum TagFlag : std::uint16_t {
   kRcData = 1 << 7,
   kHeading = 1 << 8,
   kMarker = 1 << 9,  // a marker in the list of active formatting elements
+  kKnown = 1 << 10,  // an element of HTML (current or obsolete): a name browsers give a meaning
 };
 
 std::uint16_t tag_flags(std::string_view name) {
@@ -58,6 +59,20 @@ std::uint16_t tag_flags(std::string_view name) {
     add({"script", "style", "xmp", "iframe", "noembed", "noframes"}, kRawText);
     add({"textarea", "title"}, kRcData);
     add({"h1", "h2", "h3", "h4", "h5", "h6"}, kHeading);
+    add({"a", "abbr", "address", "area", "article", "aside", "audio", "b", "base", "bdi", "bdo", "blockquote",
+         "body", "br", "button", "canvas", "caption", "cite", "code", "col", "colgroup", "data", "datalist", "dd",
+         "del", "details", "dfn", "dialog", "div", "dl", "dt", "em", "embed", "fieldset", "figcaption", "figure",
+         "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "head", "header", "hgroup", "hr", "html", "i",
+         "iframe", "img", "input", "ins", "kbd", "label", "legend", "li", "link", "main", "map", "mark", "menu",
+         "meta", "meter", "nav", "noscript", "object", "ol", "optgroup", "option", "output", "p", "param",
+         "picture", "pre", "progress", "q", "rp", "rt", "ruby", "s", "samp", "script", "search", "section",
+         "select", "slot", "small", "source", "span", "strong", "style", "sub", "summary", "sup", "table", "tbody",
+         "td", "template", "textarea", "tfoot", "th", "thead", "time", "title", "tr", "track", "u", "ul", "var",
+         "video", "wbr", "svg", "math", "acronym", "applet", "basefont", "bgsound", "big", "blink", "center",
+         "dir", "font", "frame", "frameset", "image", "isindex", "keygen", "listing", "marquee", "menuitem",
+         "multicol", "nextid", "nobr", "noembed", "noframes", "plaintext", "rb", "rtc", "spacer", "strike", "tt",
+         "xmp"},
+        kKnown);
     return t;
   }();
   const auto it = table.find(name);
@@ -301,7 +316,92 @@ void TreeBuilder::report_unclosed(const Deeper& d, const std::string& why) {
   report_unclosed(o, why);
 }
 
+// kramdown writes the end tag of an element the author left open at the end
+// of its paragraph (or of the post, for raw HTML): the page has it there.
+void TreeBuilder::apply_kramdown_closes(std::size_t view_offset) {
+  if (closes_ == nullptr) return;
+  while (next_close_ < closes_->size() && (*closes_)[next_close_].at <= base_ + view_offset) {
+    kramdown_close((*closes_)[next_close_++]);
+  }
+}
+
+void TreeBuilder::kramdown_close(const KramdownClose& c) {
+  ++out_.steps;
+  std::size_t k = stack_.size();
+  while (k > 0 && stack_[k - 1].begin != c.start) --k;
+  if (c.scope == KramdownCloseScope::document) {
+    // An element inside an HTML block that never ends: said once, at the block.
+    if (unclosed_inside_block_.empty()) unclosed_inside_block_ = written_name(c.start);
+    if (k > 0) pop_silently(k - 1, c.at - base_);
+    return;
+  }
+  if (c.scope == KramdownCloseScope::document_block && c.explained) {
+    unclosed_inside_block_.clear();  // the end tag it showed as text has the finding
+    if (k > 0) pop_silently(k - 1, c.at - base_);
+    return;
+  }
+  if (c.scope == KramdownCloseScope::document_block) {
+    const std::size_t b = c.start - base_;
+    const std::size_t gt = s_.find('>', b);
+    const std::size_t e = gt == npos ? c.start + 1 : base_ + gt + 1;
+    const std::string name = written_name(c.start);
+    std::string message =
+        unclosed_inside_block_.empty()
+            ? fmt::format("<{}> is never closed", name)
+            : fmt::format("<{}> never ends for kramdown: <{}> inside it is never closed", name, unclosed_inside_block_);
+    message += ", so kramdown reads everything after it as one HTML block and converts none of the Markdown in the "
+               "rest of the post";
+    log_.issue_at(HtmlIssueKind::unclosed_element, c.start, e, std::move(message));
+    unclosed_inside_block_.clear();
+    if (k > 0) pop_silently(k - 1, c.at - base_);
+    return;
+  }
+  if (k == 0) return;  // the browser's rules closed it already
+  if (c.explained) {  // an end tag meant for it was shown as text: that finding says it
+    pop_silently(k - 1, c.at - base_);
+    return;
+  }
+  const Open o = stack_[k - 1];
+  pop_above(k - 1, c.at - base_, " (kramdown closes it with the element around it)");
+  pop_open();
+  finish(o, c.at - base_);
+  if (HtmlIssue* issue = log_.issue_at(HtmlIssueKind::unclosed_element, o.begin, o.end, kramdown_unclosed_message(o))) {
+    issue->line_note_at = c.at;
+    issue->line_note = "; kramdown closes it at the end of the paragraph, on line {}";
+    if (!(o.flags & kKnown) && !o.foreign) issue->fix = Fix{"escape the '<' as &lt;", o.begin, o.begin + 1, "&lt;"};
+  }
+}
+
+// Pops element k and everything above it without a finding.
+void TreeBuilder::pop_silently(std::size_t k, std::size_t at) {
+  while (stack_.size() > k) {
+    ++out_.steps;
+    const Open o = stack_.back();
+    pop_open();
+    finish(o, at);
+  }
+}
+
+// The element name at file offset start (a '<'), as written.
+std::string TreeBuilder::written_name(std::size_t start) const {
+  std::size_t j = start - base_ + 1;
+  const std::size_t b = j;
+  while (j < n_ && !is_ws(s_[j]) && s_[j] != '/' && s_[j] != '>') ++j;
+  return std::string(s_.substr(b, std::min<std::size_t>(j - b, 256)));
+}
+
+std::string TreeBuilder::kramdown_unclosed_message(const Open& o) const {
+  const std::string written = written_name(o.begin);
+  if (!(o.flags & kKnown) && !o.foreign) {
+    return fmt::format("<{0}> is kept as an HTML tag (no HTML element has this name), so it does not show on the "
+                       "page; write it as &lt;{0}> or put it in backticks",
+                       written);
+  }
+  return fmt::format("<{}> is never closed", written);
+}
+
 ContentModel TreeBuilder::start_tag(HtmlStartTag st, std::size_t b, std::size_t e) {
+  apply_kramdown_closes(b);
   if (!in_foreign() && st.name == "image") st.name = "img";
   const bool foreign = in_foreign() || st.name == "svg" || st.name == "math";
   st.foreign = foreign;
@@ -356,6 +456,7 @@ void TreeBuilder::close_in_table(std::initializer_list<std::string_view> names, 
 
 
 void TreeBuilder::end_tag(const std::string& name, std::size_t b, std::size_t e) {
+  apply_kramdown_closes(b);
   const std::uint16_t flags = tag_flags(name);
   if (!overflow_.empty() && !(flags & kVoid)) {
     leave_overflow(e);
@@ -492,6 +593,7 @@ std::size_t TreeBuilder::find_end_tag(std::string_view name, std::size_t from) {
 }
 
 void TreeBuilder::end_of_input() {
+  apply_kramdown_closes(n_);
   for (; !overflow_.empty(); overflow_.pop_back()) {
     const Deeper& d = overflow_.back();
     if (!(d.flags & kOptionalEnd) || d.foreign) report_unclosed(d, " (still open at the end of the post)");

@@ -27,6 +27,10 @@ class TreeBuilder {
   TreeBuilder(std::string_view view, AnalysisLog& log)
       : s_(view), n_(view.size()), log_(log), out_(log.out()), base_(log.base()) {}
 
+  // The end tags kramdown writes where the author left them out (sorted by
+  // place): each closes its element when the tokens reach that place.
+  void kramdown_closes(const std::vector<KramdownClose>* closes) { closes_ = closes; }
+
   // What the tokenizer asks of the tree.
   bool in_foreign() const;  // in SVG or MathML: CDATA sections are allowed
   bool inside_element() const { return !stack_.empty(); }  // raw HTML content, not Markdown text
@@ -96,6 +100,13 @@ class TreeBuilder {
   void leave_overflow(std::size_t end);
   void report_unclosed(const Deeper& d, const std::string& why);
 
+  // kramdown's end tags.
+  void apply_kramdown_closes(std::size_t view_offset);
+  void kramdown_close(const KramdownClose& c);
+  std::string kramdown_unclosed_message(const Open& o) const;
+  void pop_silently(std::size_t k, std::size_t at);
+  std::string written_name(std::size_t start) const;
+
   // End tags.
   void formatting_end_tag(const std::string& name, std::size_t b, std::size_t e);
   void close_misnested(const std::string& name, std::string_view inner, std::size_t k, std::size_t b, std::size_t e);
@@ -118,6 +129,9 @@ class TreeBuilder {
   bool tags_limit_reported_ = false;
   bool end_tags_listed_ = false;
   std::unordered_map<std::string, std::vector<std::uint32_t>> end_tags_;  // for find_end_tag
+  const std::vector<KramdownClose>* closes_ = nullptr;
+  std::size_t next_close_ = 0;
+  std::string unclosed_inside_block_;  // the innermost element left open in the HTML block being closed
 };
 
 }  // namespace al::html_detail
