@@ -44,10 +44,45 @@ class BytePositions {
   std::vector<std::uint32_t> at_;
 };
 
+// Entries (key, length) in increasing key order: the first entry at or
+// after a key whose length is at least n, in O(log entries), by a tree of
+// the entries' longest lengths. Closing fences and backtick runs are found
+// this way: a post of openers that never close (or close too far) stays linear.
+class FirstLongEnough {
+ public:
+  void build(std::vector<std::uint32_t> keys, const std::vector<std::uint32_t>& lengths) {
+    keys_ = std::move(keys);
+    size_ = 1;
+    while (size_ < keys_.size()) size_ *= 2;
+    longest_.assign(2 * size_, 0);
+    for (std::size_t k = 0; k < lengths.size(); ++k) longest_[size_ + k] = lengths[k];
+    for (std::size_t k = size_; k-- > 1;) longest_[k] = std::max(longest_[2 * k], longest_[2 * k + 1]);
+  }
+  // The key of the first entry with key >= from and length >= length, or npos.
+  std::size_t first(std::size_t from, std::size_t length, std::uint64_t& steps) const {
+    const auto it = std::lower_bound(keys_.begin(), keys_.end(), from);
+    const std::size_t k = descend(1, 0, size_, static_cast<std::size_t>(it - keys_.begin()), length, steps);
+    return k == npos ? npos : keys_[k];
+  }
+
+ private:
+  std::size_t descend(std::size_t node, std::size_t lo, std::size_t hi, std::size_t from, std::size_t length,
+                      std::uint64_t& steps) const {
+    ++steps;
+    if (hi <= from || longest_.empty() || longest_[node] < length) return npos;
+    if (hi - lo == 1) return lo < keys_.size() ? lo : npos;
+    const std::size_t mid = (lo + hi) / 2;
+    const std::size_t left = descend(2 * node, lo, mid, from, length, steps);
+    return left != npos ? left : descend(2 * node + 1, mid, hi, from, length, steps);
+  }
+  std::vector<std::uint32_t> keys_;
+  std::vector<std::uint32_t> longest_;
+  std::size_t size_ = 0;
+};
+
 // The maximal runs of backticks: where the first `run` backticks in a row
 // after a position are (kramdown closes a code span of n backticks at the
-// first n backticks, even inside a longer run), found in O(log n) by a
-// tree of the runs' lengths, without walking the text after it.
+// first n backticks, even inside a longer run).
 class BacktickRuns {
  public:
   BacktickRuns(std::string_view text, std::uint64_t& steps) : text_(text), steps_(steps) {}
@@ -56,16 +91,15 @@ class BacktickRuns {
   std::size_t next(std::size_t from, std::size_t run, std::size_t limit) {
     ++steps_;
     if (!built_) build();
-    const auto it = std::lower_bound(starts_.begin(), starts_.end(), from);
-    const std::size_t k = first_at_least(1, 0, size_, static_cast<std::size_t>(it - starts_.begin()), run);
-    return k != npos && starts_[k] < limit ? starts_[k] : npos;
+    const std::size_t at = runs_.first(from, run, steps_);
+    return at != npos && at < limit ? at : npos;
   }
 
  private:
   void build() {
     built_ = true;
     steps_ += text_.size();
-    std::vector<std::uint32_t> lengths;
+    std::vector<std::uint32_t> starts, lengths;
     for (std::size_t i = 0; i < text_.size();) {
       if (text_[i] != '`') {
         ++i;
@@ -73,31 +107,16 @@ class BacktickRuns {
       }
       std::size_t r = 0;
       while (i + r < text_.size() && text_[i + r] == '`') ++r;
-      starts_.push_back(static_cast<std::uint32_t>(i));
+      starts.push_back(static_cast<std::uint32_t>(i));
       lengths.push_back(static_cast<std::uint32_t>(r));
       i += r;
     }
-    size_ = 1;
-    while (size_ < lengths.size()) size_ *= 2;
-    longest_.assign(2 * size_, 0);
-    for (std::size_t k = 0; k < lengths.size(); ++k) longest_[size_ + k] = lengths[k];
-    for (std::size_t k = size_; k-- > 1;) longest_[k] = std::max(longest_[2 * k], longest_[2 * k + 1]);
-  }
-  // The first run index >= from with length >= run in the node's range [lo, hi).
-  std::size_t first_at_least(std::size_t node, std::size_t lo, std::size_t hi, std::size_t from, std::size_t run) {
-    ++steps_;
-    if (hi <= from || longest_.empty() || longest_[node] < run) return npos;
-    if (hi - lo == 1) return lo < starts_.size() ? lo : npos;
-    const std::size_t mid = (lo + hi) / 2;
-    const std::size_t left = first_at_least(2 * node, lo, mid, from, run);
-    return left != npos ? left : first_at_least(2 * node + 1, mid, hi, from, run);
+    runs_.build(std::move(starts), lengths);
   }
   std::string_view text_;
   std::uint64_t& steps_;
   bool built_ = false;
-  std::vector<std::uint32_t> starts_;
-  std::vector<std::uint32_t> longest_;  // a segment tree over the runs' lengths
-  std::size_t size_ = 0;
+  FirstLongEnough runs_;
 };
 
 // Answers already found by scans that visit many positions at once (the
@@ -283,21 +302,22 @@ class Segmenter {
     return is_blank_line(u.substr(p + len)) ? len : 0;
   }
 
-  // The line that closes a fence of len characters opened on line n, or npos.
-  // The longest closing run on or after each line (computed once, backwards)
-  // answers "never closed" at once: a post of unclosed fences stays linear.
+  // The line that closes a fence of len characters opened on line n, or
+  // npos: the closing runs of each fence character are indexed once.
   std::size_t closing_fence_line(std::size_t n, char fence, std::size_t len) {
-    auto& longest = longest_run_after_[fence == '`' ? 0 : 1];
-    if (longest.empty()) {
-      longest.assign(lines_.size() + 1, 0);
-      for (std::size_t m = lines_.size(); m-- > 0;)
-        longest[m] = std::max(longest[m + 1], u32(std::min<std::size_t>(closing_run(m, fence), 0xFFFFFFFFu)));
+    const std::size_t which = fence == '`' ? 0 : 1;
+    if (!closers_built_[which]) {
+      closers_built_[which] = true;
+      std::vector<std::uint32_t> lines, runs;
+      for (std::size_t m = 0; m < lines_.size(); ++m) {
+        if (const std::size_t run = closing_run(m, fence)) {
+          lines.push_back(u32(m));
+          runs.push_back(u32(std::min<std::size_t>(run, 0xFFFFFFFFu)));
+        }
+      }
+      closers_[which].build(std::move(lines), runs);
     }
-    if (longest[n + 1] < len) return npos;
-    for (std::size_t m = n + 1; m < lines_.size(); ++m) {
-      if (closing_run(m, fence) >= len) return m;
-    }
-    return npos;
+    return closers_[which].first(n + 1, len, out_.steps);
   }
 
   void claim(std::size_t first, std::size_t last) {
@@ -614,14 +634,26 @@ class Segmenter {
     // the fence line is ordinary text.
     const std::size_t last = closing_fence_line(n, fence, len);
     if (last == npos) return npos;
-    for (std::size_t m = n + 1; lazy && m < last; ++m) {
-      const std::string_view u = line_text(m);
-      out_.steps += u.size() + 1;
-      std::size_t p = 0;
-      if (indent_of(u, p) <= 3 && p < u.size() && u[p] == '<' && kramdown::ends_paragraph(u.substr(p))) return npos;
-    }
+    if (lazy && next_html_start_line(n + 1) < last) return npos;
     claim(n, last);
     return last;
+  }
+
+  // The first line from m on that starts block HTML (after at most three
+  // spaces, a tag or end tag that ends a paragraph), or the line count.
+  // Computed once, backwards: many lazy fences before one such line stay linear.
+  std::size_t next_html_start_line(std::size_t m) {
+    if (next_html_line_.empty()) {
+      next_html_line_.assign(lines_.size() + 1, u32(lines_.size()));
+      for (std::size_t k = lines_.size(); k-- > 0;) {
+        const std::string_view u = line_text(k);
+        out_.steps += u.size() + 1;
+        std::size_t p = 0;
+        const bool html = indent_of(u, p) <= 3 && p < u.size() && u[p] == '<' && kramdown::ends_paragraph(u.substr(p));
+        next_html_line_[k] = html ? u32(k) : next_html_line_[k + 1];
+      }
+    }
+    return m < next_html_line_.size() ? next_html_line_[m] : lines_.size();
   }
 
   // Block math, `$$ ... $$` from a line after a blank one to the end of a
@@ -1302,7 +1334,9 @@ class Segmenter {
   ForwardFind comment_close_, comment_close_inline_, liquid_close_, math_close_;
   BytePositions close_paren_, close_angle_, close_bracket_, angles_;
   BacktickRuns backticks_;
-  std::array<std::vector<std::uint32_t>, 2> longest_run_after_;  // for ``` and ~~~
+  std::array<FirstLongEnough, 2> closers_;  // closing fence lines, for ``` and ~~~
+  std::array<bool, 2> closers_built_{};
+  std::vector<std::uint32_t> next_html_line_;  // see next_html_start_line
   struct TextBlock {
     std::uint32_t begin, end;  // body offsets
   };

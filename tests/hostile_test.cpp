@@ -104,6 +104,9 @@ TEST_CASE("hostile: Markdown segmentation does work linear in the body's size", 
       {"nested link chains", [](std::size_t n) { return repeat(std::string(20, '[') + repeat("a](", 60), n); }},
       {"[x](((((", [](std::size_t n) { return "[x](" + repeat("(", n); }},
       {"<a@b", [](std::size_t n) { return repeat("<a@b", n); }},
+      // A list item's lazy fences, each closed only after a line of block HTML (then none opens).
+      {"lazy fences", [](std::size_t n) { return "- a\n" + repeat("````x\n", n / 6) + "<div>\n````\n"; }},
+      {"fences closed far away", [](std::size_t n) { return repeat("````x\n```\n", n / 10) + "````\n"; }},
   };
   for_each_doubling(shapes, 128 * 1024, [](const std::string& body) { return segment_markdown(body, 0); },
                     [](const Segmentation& a, const Segmentation& b, const std::string& large) {
